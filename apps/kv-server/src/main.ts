@@ -1,0 +1,1 @@
+console.log('kv-server: not yet');

@@ -1,0 +1,1 @@
+console.log('kvctl: not yet');
