@@ -1,1 +1,4 @@
 export * from './adapter';
+export * from './errors';
+export * from './slot';
+export * from './bytes';
