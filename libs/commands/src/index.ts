@@ -1,1 +1,11 @@
-export {};
+export * from './args';
+export * from './commands';
+export * from './context';
+export * from './errors';
+export * from './keyspace';
+export * from './table';
+export * from './types/deque';
+export * from './types/values';
+export * from './types/zset';
+export * from './cmd/util';
+export * from './cmd/expire-args';

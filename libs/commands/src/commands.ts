@@ -1,0 +1,28 @@
+import { bitmapCommands } from './cmd/bitmaps';
+import { dumpCommands } from './cmd/dump';
+import { hashCommands } from './cmd/hashes';
+import { hyperloglogCommands } from './cmd/hyperloglog';
+import { keyCommands } from './cmd/keys';
+import { listCommands } from './cmd/lists';
+import { setCommands } from './cmd/sets';
+import { sortCommands } from './cmd/sort';
+import { stringCommands } from './cmd/strings';
+import { zsetCommands } from './cmd/zsets';
+import type { CommandDef } from './table';
+
+/**
+ * Every command module's definitions. The server builds its CommandTable from this list plus the
+ * commands it implements itself (connection and server state).
+ */
+export const dataCommands: CommandDef[] = [
+  ...stringCommands,
+  ...bitmapCommands,
+  ...keyCommands,
+  ...dumpCommands,
+  ...sortCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...hyperloglogCommands,
+];
