@@ -1,1 +1,10 @@
-export {};
+export { crc32c, maskCrc, unmaskCrc } from './crc32c';
+export { WalCorruptionError, WalError, type WalErrorCode } from './errors';
+export { errorCode, fileError, readFully, writeFully, type FileLayer, type OpenMode, type WalFile } from './file-layer';
+export { FaultyFileLayer, type CrashOptions, type FileLayerCounters } from './faulty-file-layer';
+export { MemFileLayer } from './mem-file-layer';
+export { NodeFileLayer } from './node-file-layer';
+export type { RecoveryReport } from './open-segments';
+export { encodeRecords, RECORD_HEADER_BYTES } from './record-format';
+export { parseSegmentFileName, segmentFileName } from './segment';
+export { Wal, type IndexRange, type WalOptions, type WalRecord, type WalStats } from './wal';
