@@ -34,6 +34,7 @@ export class FaultyFileLayer implements FileLayer {
   private readonly sizes = new Map<string, number>();
   private readonly synced = new Map<string, number>();
   private generation = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly inner: FileLayer) {}
 
@@ -97,6 +98,9 @@ export class FaultyFileLayer implements FileLayer {
   async crash(options: CrashOptions = {}): Promise<void> {
     const random = options.random ?? Math.random;
     this.generation++;
+    // Let operations already handed to the inner layer land first (their bookkeeping included),
+    // so none of them can extend a file after the crash has cut it.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     for (const [key, size] of this.sizes) {
       const synced = this.synced.get(key) ?? 0;
       if (size <= synced) continue;
@@ -113,6 +117,19 @@ export class FaultyFileLayer implements FileLayer {
   }
 
   // Used by FaultyWalFile.
+  track<T>(operation: Promise<T>): Promise<T> {
+    this.inFlight.add(operation);
+    const forget = (): void => {
+      this.inFlight.delete(operation);
+    };
+    operation.then(forget, forget);
+    return operation;
+  }
+
+  isAlive(generation: number): boolean {
+    return generation === this.generation;
+  }
+
   checkAlive(generation: number, syscall: string, key: string): void {
     if (generation !== this.generation) throw fileError('EIO', syscall, key, 'simulated crash: handle is dead');
   }
@@ -171,9 +188,12 @@ class FaultyWalFile implements WalFile {
   async write(source: Uint8Array, offset: number, length: number, position: number): Promise<number> {
     this.layer.checkAlive(this.generation, 'write', this.key);
     const allowed = this.layer.allowedWriteLength(this.key, length, position);
-    const written = await this.inner.write(source, offset, allowed, position);
-    this.layer.noteWrite(this.key, written, position);
-    return written;
+    return this.layer.track(
+      this.inner.write(source, offset, allowed, position).then((written) => {
+        this.layer.noteWrite(this.key, written, position);
+        return written;
+      }),
+    );
   }
 
   read(target: Uint8Array, offset: number, length: number, position: number): Promise<number> {
@@ -185,14 +205,18 @@ class FaultyWalFile implements WalFile {
     this.layer.checkAlive(this.generation, 'fdatasync', this.key);
     const length = await this.layer.noteSync(this.key);
     this.layer.checkAlive(this.generation, 'fdatasync', this.key);
-    await this.inner.sync();
-    this.layer.noteSynced(this.key, length);
+    await this.layer.track(
+      this.inner.sync().then(() => {
+        // a sync that a crash overtook guarantees nothing
+        if (this.layer.isAlive(this.generation)) this.layer.noteSynced(this.key, length);
+      }),
+    );
+    this.layer.checkAlive(this.generation, 'fdatasync', this.key);
   }
 
   async truncate(length: number): Promise<void> {
     this.layer.checkAlive(this.generation, 'ftruncate', this.key);
-    await this.inner.truncate(length);
-    this.layer.noteTruncate(this.key, length);
+    await this.layer.track(this.inner.truncate(length).then(() => this.layer.noteTruncate(this.key, length)));
   }
 
   size(): Promise<number> {
