@@ -1,5 +1,6 @@
 import type { ReplySink } from '@strata/resp';
 import type { Db, Keyspace } from './keyspace';
+import type { CommandTable } from './table';
 
 /** The connection state a command may read or change. Owned by the server's connection. */
 export interface ClientState {
@@ -18,6 +19,10 @@ export interface ClientState {
   readonly createdAt: number;
   /** Ask the connection to close after the reply is written (QUIT). */
   closeAfterReply: boolean;
+  /** HELLO: switches the protocol, including for the reply being written. */
+  setProtocol(proto: 2 | 3): void;
+  /** RESET: back to a fresh connection's state (db 0, RESP2, no name, MULTI and WATCH dropped, ...). */
+  reset(): void;
 }
 
 /** A client as CLIENT LIST / CLIENT INFO / CLIENT KILL see it. */
@@ -37,12 +42,17 @@ export type ConfigValue = string;
 /** What the server offers commands that are not about keys (INFO, CONFIG, CLIENT, SLOWLOG, ...). */
 export interface ServerApi {
   readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  /** FLUSHALL/FLUSHDB/SWAPDB/DEBUG: the server may need to act beyond the keyspace (store generations). */
+  readonly startedAt: number;
   clients(): Iterable<ClientView>;
   /** CONFIG GET pattern: name/value pairs of matching settings. */
   configGet(patterns: string[]): [string, ConfigValue][];
   /** CONFIG SET: validates all pairs first, then applies; returns an error text or null. */
   configSet(pairs: [string, string][]): string | null;
   configResetStat(): void;
+  /** Whether maxmemory-policy is an LFU one (OBJECT FREQ vs IDLETIME). */
+  lfuPolicy(): boolean;
   info(sections: string[]): string;
   slowlog: {
     get(count: number): SlowlogEntry[];

@@ -9,3 +9,8 @@ export * from './types/values';
 export * from './types/zset';
 export * from './cmd/util';
 export * from './cmd/expire-args';
+export * from './cmd/connection';
+export * from './cmd/server';
+export * from './cmd/introspection';
+export * from './cmd/keys';
+export * from './types/clone';

@@ -6,6 +6,9 @@ import {
   ClientState,
   CommandError,
   CommandTable,
+  connectionCommands,
+  serverCommands,
+  introspectionCommands,
   Ctx,
   dataCommands,
   Keyspace,
@@ -61,10 +64,12 @@ class Collector implements ReplySink {
 
 export class TestServer {
   readonly ks = new Keyspace(16);
-  readonly table = new CommandTable(dataCommands);
+  readonly table = new CommandTable([...dataCommands, ...connectionCommands, ...serverCommands, ...introspectionCommands]);
   readonly client: ClientState = {
     id: 1, name: '', db: 0, proto: 2, authenticated: true, user: 'default', replyMode: 'on',
     noEvict: false, noTouch: false, createdAt: Date.now(), closeAfterReply: false,
+    setProtocol: (p) => { this.client.proto = p; },
+    reset: () => { this.client.db = 0; this.client.proto = 2; this.client.name = ''; },
   };
   readonly notifications: string[] = [];
   readonly propagated: string[][] = [];
@@ -73,8 +78,8 @@ export class TestServer {
   constructor() {
     const ks = this.ks;
     this.server = {
-      keyspace: ks, databases: 16, maxBulkLen: 512 * 1024 * 1024, version: '7.0.15', runId: 'test',
-      clients: () => [], configGet: () => [], configSet: () => null, configResetStat: () => {},
+      keyspace: ks, commands: this.table, startedAt: Date.now(), databases: 16, maxBulkLen: 512 * 1024 * 1024, version: '7.0.15', runId: 'test',
+      clients: () => [], configGet: () => [], configSet: () => null, configResetStat: () => {}, lfuPolicy: () => false,
       info: () => '', slowlog: { get: () => [], len: () => 0, reset: () => {} },
       checkPassword: () => 'nopass',
     };
@@ -92,8 +97,13 @@ export class TestServer {
       notify: (cls, event, key) => this.notifications.push(`${cls}:${event}:${key}`),
       propagate: (a) => this.propagated.push(a),
     };
-    const cmd = this.table.get(argv[0]);
+    let cmd = this.table.get(argv[0]);
     if (!cmd) return { err: 'ERR unknown command' };
+    if (cmd.subcommands && argv.length >= 2) {
+      const sub = cmd.subcommands.get(argv[1].toLowerCase());
+      if (!sub) return { err: `ERR unknown subcommand '${argv[1]}'. Try ${argv[0].toUpperCase()} HELP.` };
+      cmd = sub;
+    }
     if (!cmd.arityOk(argv.length)) return { err: `ERR wrong number of arguments for '${cmd.fullName}' command` };
     try {
       cmd.handler?.(ctx, argv);

@@ -1,5 +1,5 @@
-import { formatLongDouble } from '@strata/resp';
-import { parseFloatStrict, parseInt64, parseSafeInteger } from '../args';
+import { incrByFloat } from '@strata/resp';
+import { parseInt64, parseSafeInteger } from '../args';
 import type { Ctx } from '../context';
 import { Err, fail } from '../errors';
 import type { CommandDef } from '../table';
@@ -212,17 +212,10 @@ function decrby(ctx: Ctx, argv: string[]): void {
 function incrbyfloat(ctx: Ctx, argv: string[]): void {
   const key = argv[1];
   const e = lookupTyped(ctx, key, 'string');
-  let cur = 0;
-  if (e !== undefined) {
-    const v = parseFloatStrict(e.value as string);
-    if (v === null) fail(Err.notFloat);
-    cur = v;
-  }
-  const by = parseFloatStrict(argv[2]);
-  if (by === null) fail(Err.notFloat);
-  const next = cur + by;
-  if (!Number.isFinite(next)) fail(Err.nanOrInfinity);
-  const s = formatLongDouble(next);
+  // Redis adds in long double precision; incrByFloat reproduces its sum and its text.
+  const s = incrByFloat(e === undefined ? '0' : (e.value as string), argv[2]);
+  if (s === 'not-float') fail(Err.notFloat);
+  if (s === 'nan-or-inf') fail(Err.nanOrInfinity);
   if (e === undefined) ctx.db.set(key, s);
   else {
     e.value = s;
