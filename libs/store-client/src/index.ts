@@ -1,0 +1,4 @@
+export { StoreClient } from './client';
+export type { StoreClientOptions } from './client';
+export * from './convert';
+export * from './proto';
