@@ -55,6 +55,11 @@ export class RespWriter implements ReplySink {
     return out;
   }
 
+  /** Keeps only the first `length` bytes written since the last take() (drops one command's reply). */
+  truncate(length: number): void {
+    if (length < this.pos - this.start) this.pos = this.start + length;
+  }
+
   /** Drops everything written since the last take() (e.g. a reply abandoned by CLIENT REPLY OFF). */
   discard(): void {
     this.pos = this.start;

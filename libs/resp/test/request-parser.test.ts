@@ -114,6 +114,19 @@ describe('RequestParser: protocol errors, texts as redis-server 7.0.15 replies t
     expect(parseAll(input)).toEqual({ commands: [], error: message });
   });
 
+  test('an error is only reported once the header line has its CR and one more byte', () => {
+    for (const [partial, message] of [
+      ['*x\r', 'ERR Protocol error: invalid multibulk length'],
+      ['*1\r\nfoo\r', "ERR Protocol error: expected '$', got 'f'"],
+      ['*1\r\n$x\r', 'ERR Protocol error: invalid bulk length'],
+      ['*1\r\n$1x\r', 'ERR Protocol error: invalid bulk length'],
+      ['*1\r\n$1x', null],
+    ] as [string, string | null][]) {
+      expect(parseAll(partial)).toEqual({ commands: [], error: null });
+      expect(parseChunks([partial, '\n'])).toEqual({ commands: [], error: message });
+    }
+  });
+
   test('limits are inclusive as in Redis', () => {
     expect(parseAll('x'.repeat(65536)).error).toBeNull();
     expect(parseAll('*' + '1'.repeat(65535)).error).toBeNull();
