@@ -67,8 +67,9 @@ export class RaftLog {
    * Appends a leader's entries after (index, logTerm) if they match our log; returns the last index
    * the leader's message covers, or undefined when (index, logTerm) does not match.
    */
-  maybeAppend(index: number, logTerm: number, committed: number, ents: Entry[]): number | undefined {
-    if (!this.matchTerm(index, logTerm)) return undefined;
+  maybeAppend(index: number, logTerm: number, committed: number, ents: Entry[], skipMatchCheck = false): number | undefined {
+    const matches = this.matchTerm(index, logTerm) || (skipMatchCheck && index <= this.lastIndex() && index >= this.firstIndex() - 1);
+    if (!matches) return undefined;
     const lastNewIndex = index + ents.length;
     const conflict = this.findConflict(ents);
     if (conflict !== 0) {

@@ -37,6 +37,8 @@ export interface InjectedFaults {
   commitOlderTermsByCounting?: boolean;
   /** Grant votes without checking that the candidate's log is at least as up to date. */
   grantVotesIgnoringLog?: boolean;
+  /** Followers accept appends without checking that the preceding entry's term matches. */
+  skipLogMatchCheck?: boolean;
 }
 
 export interface Config {
@@ -647,7 +649,7 @@ export class Raft {
       this.send(msg({ type: MessageType.AppResp, to: m.from, index: this.raftLog.committed }));
       return;
     }
-    const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
+    const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries, this.faults.skipLogMatchCheck);
     if (lastNew !== undefined) {
       this.send(msg({ type: MessageType.AppResp, to: m.from, index: lastNew }));
       return;

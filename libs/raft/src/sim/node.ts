@@ -15,6 +15,9 @@ export interface NodeOptions {
   snapshotEvery: number;
   /** Entries kept in the log behind a snapshot, so slightly lagging followers need no snapshot. */
   compactionSlack: number;
+  /** Defaults true; scenario tests turn them off to show what they prevent. */
+  preVote?: boolean;
+  checkQuorum?: boolean;
   faults?: InjectedFaults;
 }
 
@@ -88,6 +91,7 @@ export class SimNode {
     const restored = decodeSnapshotData(snap.data);
     this.appliedIndex = snap.metadata.index;
     this.appliedHash = restored.hash;
+    this.appliedData.length = 0;
     this.confState = { voters: [...snap.metadata.confState.voters], learners: [...snap.metadata.confState.learners] };
     this.raw = new RawNode({
       id: this.id,
@@ -99,8 +103,8 @@ export class SimNode {
       applied: snap.metadata.index,
       maxSizePerMsg: this.options.maxSizePerMsg,
       maxInflightMsgs: this.options.maxInflightMsgs,
-      checkQuorum: true,
-      preVote: true,
+      checkQuorum: this.options.checkQuorum ?? true,
+      preVote: this.options.preVote ?? true,
       faults: this.options.faults,
     });
   }
