@@ -5,6 +5,10 @@
 const MAX_LEVEL = 32;
 const P = 0.25;
 
+/** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults. */
+export const ZSET_MAX_LISTPACK_ENTRIES = 128;
+export const ZSET_MAX_LISTPACK_VALUE = 64;
+
 class Node {
   readonly next: (Node | null)[];
   readonly span: number[];
@@ -31,8 +35,20 @@ export class ZSetValue {
   private tail: Node | null = null;
   private level = 1;
 
+  /** A new set encoded as Redis's zsetTypeCreate would pick for the expected size and longest member. */
+  static create(sizeHint: number, maxMemberLength: number): ZSetValue {
+    const z = new ZSetValue();
+    z.compact = sizeHint <= ZSET_MAX_LISTPACK_ENTRIES && maxMemberLength <= ZSET_MAX_LISTPACK_VALUE;
+    return z;
+  }
+
   get size(): number {
     return this.dict.size;
+  }
+
+  /** Redis's zsetConvertToListpackIfNeeded, applied to the result of a store command. */
+  fitEncoding(maxMemberLength: number): void {
+    this.compact = this.size <= ZSET_MAX_LISTPACK_ENTRIES && maxMemberLength <= ZSET_MAX_LISTPACK_VALUE;
   }
 
   score(member: string): number | undefined {
@@ -43,9 +59,13 @@ export class ZSetValue {
   set(member: string, score: number): void {
     const old = this.dict.get(member);
     if (old !== undefined) {
-      if (old === score) return;
+      if (old === score) return; // 0 and -0 are equal: no update, as in Redis
       this.unlink(member, old);
+    } else if (this.compact && (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
+      this.compact = false; // one-way, as Redis's listpack → skiplist conversion
     }
+    // A listpack stores -0 as the integer 0; a skiplist keeps the double's sign.
+    if (score === 0 && this.compact) score = 0;
     this.dict.set(member, score);
     this.insert(member, score);
   }
@@ -89,55 +109,48 @@ export class ZSetValue {
     for (let r = start; n && r <= end; r++, n = n.prev) yield [n.member, n.score];
   }
 
-  /** First node whose (score, member) is not below the bound; `exclusive` skips equal scores. */
+  /**
+   * The first node for which `inRange` holds, given that it is false for a prefix of the order and
+   * true after it (e.g. "score >= min"); null if it holds for none.
+   */
+  firstWhere(inRange: (n: Node) => boolean): Node | null {
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i];
+      while (n && !inRange(n)) {
+        x = n;
+        n = x.next[i];
+      }
+    }
+    return x.next[0];
+  }
+
+  /** The last node for which `inRange` holds, given that it holds for a prefix of the order. */
+  lastWhere(inRange: (n: Node) => boolean): Node | null {
+    let x = this.head;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let n = x.next[i];
+      while (n && inRange(n)) {
+        x = n;
+        n = x.next[i];
+      }
+    }
+    return x === this.head ? null : x;
+  }
+
+  /** First node whose score is >= score (> with `exclusive`). */
   firstAtOrAbove(score: number, exclusive: boolean): Node | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && (exclusive ? n.score <= score : n.score < score)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    return x.next[0];
+    return this.firstWhere(exclusive ? (n) => n.score > score : (n) => n.score >= score);
   }
 
-  /** Last node whose score is not above the bound; `exclusive` skips equal scores. */
+  /** Last node whose score is <= score (< with `exclusive`). */
   lastAtOrBelow(score: number, exclusive: boolean): Node | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && (exclusive ? n.score < score : n.score <= score)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    return x === this.head ? null : x;
+    return this.lastWhere(exclusive ? (n) => n.score < score : (n) => n.score <= score);
   }
 
-  /** First node whose member is >= (or >) the bound, all scores being equal (lex ranges). */
-  firstLexAtOrAbove(member: string, exclusive: boolean): Node | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && (exclusive ? n.member <= member : n.member < member)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    return x.next[0];
-  }
-
-  lastLexAtOrBelow(member: string, exclusive: boolean): Node | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && (exclusive ? n.member < member : n.member <= member)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    return x === this.head ? null : x;
+  /** First node not ordered before (score, member): where an interrupted walk resumes. */
+  firstAtOrAfter(score: number, member: string): Node | null {
+    return this.firstWhere((n) => !less(score, member, n));
   }
 
   first(): Node | null {
@@ -166,6 +179,44 @@ export class ZSetValue {
       if (traversed === target) return x;
     }
     return null;
+  }
+
+  /** Checks the skiplist against the dict (tests): order, spans, back links, tail. */
+  validate(): void {
+    const fail = (what: string): never => {
+      throw new Error(`zset invariant: ${what}`);
+    };
+    let count = 0;
+    let prev: Node | null = null;
+    for (let n = this.head.next[0]; n; n = n.next[0]) {
+      if (n.prev !== prev) fail('prev link');
+      if (prev && !less(n.score, n.member, prev)) fail('order');
+      if (this.dict.get(n.member) !== n.score) fail('dict');
+      prev = n;
+      count++;
+    }
+    if (count !== this.dict.size) fail('size');
+    if (this.tail !== prev) fail('tail');
+    for (let i = 0; i < this.level; i++) {
+      let rank = 0;
+      for (let x: Node = this.head; ; ) {
+        const n = x.next[i];
+        if (!n) break; // the span after a level's last node is never read
+        const r = this.rankByWalk(n);
+        if (rank + x.span[i] !== r) fail(`span at level ${i}`);
+        rank = r;
+        x = n;
+      }
+    }
+  }
+
+  private rankByWalk(node: Node): number {
+    let r = 0;
+    for (let n = this.head.next[0]; n; n = n.next[0]) {
+      r++;
+      if (n === node) return r;
+    }
+    return -1;
   }
 
   *entries(): Generator<[string, number]> {
