@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# DynamoDB Local on 127.0.0.1, in memory, one shared database for every credential and region.
-# Usage: dynamodb.sh start|stop|status [--port N]   (default port: 8000, or the one it runs on)
+# DynamoDB Local on 127.0.0.1, one shared database for every credential and region; in memory,
+# or in DIR with --db-path (survives a restart: the fault tests stop and start it).
+# Usage: dynamodb.sh start|stop|status [--port N] [--db-path DIR]   (default port 8000)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -13,10 +14,13 @@ DEADLINE_S="${STRATA_DYNAMODB_START_TIMEOUT:-90}"
 
 cmd="${1:-}"; shift || true
 port=""
+db_path=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --port=*) port="${1#--port=}"; shift ;;
+    --db-path) db_path="$2"; shift 2 ;;
+    --db-path=*) db_path="${1#--db-path=}"; shift ;;
     *) die "unknown argument $1" ;;
   esac
 done
@@ -30,13 +34,15 @@ start() {
   [ -n "$port" ] || port=8000
   port_open "$port" && die "port $port is already taken"
   mkdir -p "$STATE"
+  local storage=(-inMemory)
+  if [ -n "$db_path" ]; then mkdir -p "$db_path"; storage=(-dbPath "$db_path"); fi
   log "starting DynamoDB Local on 127.0.0.1:$port (heap $HEAP, log $LOG)"
-  # cwd = state dir: DynamoDB Local writes nothing with -inMemory, but keep stray files out of the repo.
+  # cwd = state dir: keeps anything DynamoDB Local writes by itself out of the repository.
   # setsid: its own process group, so the caller's Ctrl-C or CI's teardown does not race stop.
   (cd "$STATE" && exec setsid java -Xms64m -Xmx"$HEAP" -XX:+UseSerialGC \
       -Dsqlite4java.library.path="$lib" -Dstrata.dynamodb.host=127.0.0.1 \
       -cp "$lib/*" "$BACKENDS_SRC/LoopbackDynamoDB.java" \
-      -inMemory -sharedDb -disableTelemetry -port "$port" >"$LOG" 2>&1 < /dev/null) &
+      "${storage[@]}" -sharedDb -disableTelemetry -port "$port" >"$LOG" 2>&1 < /dev/null) &
   echo $! > "$PIDFILE"
   echo "$port" > "$PORTFILE"
   local t0 deadline; t0=$(date +%s); deadline=$(( t0 + DEADLINE_S ))
