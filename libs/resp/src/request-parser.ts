@@ -1,4 +1,4 @@
-import { latin1, type Latin1Buffer } from './latin1';
+import { latin1, sliceLatin1, type Latin1Buffer } from './latin1';
 import { ProtocolError } from './protocol-error';
 import { splitInlineArgs } from './inline-args';
 
@@ -173,7 +173,7 @@ export class RequestParser {
       }
       const stop = pos + this.bulkLen + 2;
       if (stop <= end) {
-        const arg = buf.latin1Slice(pos, pos + this.bulkLen);
+        const arg = sliceLatin1(buf, pos, this.bulkLen);
         pos = stop;
         this.addArg(arg, onCommand);
         continue;
