@@ -74,6 +74,18 @@ export class Deque<T> {
     this.len = items.length;
   }
 
+  /** Inserts v so that it ends up at index i (0..length), shifting the shorter side (LINSERT). */
+  insertAt(i: number, v: T): void {
+    if (i < this.len - i) {
+      this.pushFront(v);
+      for (let j = 0; j < i; j++) this.setAt(j, this.at(j + 1));
+    } else {
+      this.pushBack(v);
+      for (let j = this.len - 1; j > i; j--) this.setAt(j, this.at(j - 1));
+    }
+    this.setAt(i, v);
+  }
+
   /** Removes `n` elements from the front (LTRIM), in O(n). */
   dropFront(n: number): void {
     for (let i = 0; i < n; i++) this.popFront();

@@ -1,5 +1,6 @@
 import { Deque } from './deque';
 import type { ZSetValue } from './zset';
+import type { MemberLog } from '../cmd/hash-set-log';
 
 /**
  * In-memory values. Strings (and every key, member and field) are latin1 JS strings: one char per
@@ -15,12 +16,16 @@ export class HashValue {
   readonly map = new Map<string, string>();
   /** false once the hash exceeded hash-max-listpack-entries/value (Redis: listpack → hashtable). */
   compact = true;
+  /** HSCAN cursors and random picks on large hashes; kept by the helpers of cmd/hashes.ts. */
+  log: MemberLog | null = null;
 }
 
 export class SetValue {
   readonly set = new Set<string>();
   /** 'intset' while every member is an integer and the set is small; then 'hashtable' for good. */
   encoding: 'intset' | 'hashtable' = 'intset';
+  /** SSCAN cursors and random picks on large sets; kept by the helpers of cmd/sets.ts. */
+  log: MemberLog | null = null;
 }
 
 export { ZSetValue } from './zset';
