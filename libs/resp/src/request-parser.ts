@@ -65,6 +65,7 @@ export class RequestParser {
   private carry: Buffer = EMPTY;
   /** The multibulk command being read, its remaining argument count, the pending bulk length. */
   private argv: string[] = [];
+  private argvBytes = 0;
   private argsLeft = 0;
   private bulkLen = -1;
   /** Pieces of a bulk argument (and of its trailing CRLF) that straddles reads. */
@@ -93,6 +94,14 @@ export class RequestParser {
   /** True when some bytes of an unfinished request are buffered. */
   get hasPartial(): boolean {
     return this.carry.length > 0 || this.argsLeft > 0;
+  }
+
+  /**
+   * Bytes held for the unfinished request (its arguments so far and the unparsed rest), for the
+   * connection to enforce client-query-buffer-limit as Redis does.
+   */
+  get bufferedBytes(): number {
+    return this.carry.length + this.piecesLen + this.argvBytes;
   }
 
   /**
@@ -192,9 +201,11 @@ export class RequestParser {
   private addArg(arg: string, onCommand: CommandHandler): void {
     this.bulkLen = -1;
     this.argv.push(arg);
+    this.argvBytes += arg.length;
     if (--this.argsLeft === 0) {
       const argv = this.argv;
       this.argv = [];
+      this.argvBytes = 0;
       onCommand(argv);
     }
   }
@@ -308,6 +319,7 @@ export class RequestParser {
     this.pieces = [];
     this.piecesLen = 0;
     this.argv = [];
+    this.argvBytes = 0;
     throw this.failure;
   }
 }

@@ -42,6 +42,20 @@ describe('RequestParser: multibulk', () => {
     expect(parser.hasPartial).toBe(true);
   });
 
+  test('bufferedBytes counts the unfinished request, and drops to 0 once it completes', () => {
+    const parser = new RequestParser();
+    const commands: string[][] = [];
+    const feed = (s: string) => parser.feed(Buffer.from(s, 'latin1'), (a) => commands.push(a));
+    feed('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n0123');
+    expect(parser.bufferedBytes).toBe(3 + 1 + 4);
+    feed('456789\r\n*1\r\n$4');
+    expect(commands).toEqual([['SET', 'k', '0123456789']]);
+    expect(parser.bufferedBytes).toBe(2);
+    feed('\r\nPING\r\n');
+    expect(parser.bufferedBytes).toBe(0);
+    expect(parser.hasPartial).toBe(false);
+  });
+
   test('a bulk straddling many reads is joined once', () => {
     const value = 'x'.repeat(100_000);
     const input = `*2\r\n$4\r\nECHO\r\n$${value.length}\r\n${value}\r\n*1\r\n$4\r\nPING\r\n`;
