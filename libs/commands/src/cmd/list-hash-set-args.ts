@@ -1,6 +1,8 @@
 // Argument parsing shared by the list, hash and set commands, with Redis 7.0's exact error texts.
 import { parseInt64, parseSafeInteger } from '../args';
+import type { Ctx } from '../context';
 import { Err, fail } from '../errors';
+import { replyBulks } from './util';
 
 export const LONG_MAX = 9223372036854775807n;
 export const LONG_MIN = -9223372036854775808n;
@@ -59,4 +61,11 @@ export function scanOptions(argv: string[], from: number): { match: string | nul
     } else fail(Err.syntax);
   }
   return { match, count };
+}
+
+/** The reply of HSCAN/SSCAN: [cursor, [items]]. */
+export function replyScan(ctx: Ctx, next: number, items: string[]): void {
+  ctx.out.array(2);
+  ctx.out.bulk(String(next));
+  replyBulks(ctx, items);
 }
