@@ -1,13 +1,13 @@
 // Seeded simulation: many random fault schedules, invariants checked after every event.
-// RAFT_SIM_SEEDS=n runs n seeds (default 2000); RAFT_SIM_SEED=s runs seed s alone;
+// RAFT_SIM_SEEDS=n runs n seeds (default 3000); RAFT_SIM_SEED=s runs seed s alone;
 // RAFT_SIM_FIRST_SEED=f shifts the range (e.g. to explore new seeds locally).
 import { runSeed, SimResult } from '../src/sim/simulation';
 
 const single = process.env.RAFT_SIM_SEED;
-const count = Number(process.env.RAFT_SIM_SEEDS ?? 2000);
+const count = Number(process.env.RAFT_SIM_SEEDS ?? 3000);
 const first = Number(process.env.RAFT_SIM_FIRST_SEED ?? 1);
 const seeds = single !== undefined ? [Number(single)] : Array.from({ length: count }, (_, i) => first + i);
-const CHUNK = 250;
+const CHUNK = 500;
 
 function reproduce(seed: number): string {
   return `RAFT_SIM_SEED=${seed} node tools/jest-project.js libs/raft -t sim`;

@@ -6,6 +6,14 @@ import { ApplyObserver, SimNode, entryKey } from './node';
 
 export class InvariantViolation extends Error {}
 
+interface LogFingerprint {
+  raft: object;
+  entries: readonly Entry[];
+  snapshot: object | undefined;
+  first: number;
+  last: number;
+}
+
 interface CommittedEntry {
   term: number;
   key: number;
@@ -19,6 +27,7 @@ export class Checker implements ApplyObserver {
   private readonly committed = new Map<number, CommittedEntry>();
   private committedUpTo = 0;
   private readonly knownLeaders = new Set<string>();
+  private readonly logSeen = new Map<NodeId, LogFingerprint>();
   /** Highest commit index any node has reached, for checking ReadIndex answers. */
   maxCommit = 0;
 
@@ -62,9 +71,30 @@ export class Checker implements ApplyObserver {
         this.checkLeaderCompleteness(n.id, r.raftLog, r.term);
       }
     }
+    const changed = live.map((n) => this.logChanged(n));
     for (let i = 0; i < live.length; i++) {
-      for (let j = i + 1; j < live.length; j++) this.checkLogMatching(live[i], live[j]);
+      for (let j = i + 1; j < live.length; j++) if (changed[i] || changed[j]) this.checkLogMatching(live[i], live[j]);
     }
+  }
+
+  /**
+   * Whether a node's log may have changed since the last check. Raft replaces (never mutates) the
+   * unstable entry array, and storage only changes through Ready, which also replaces that array.
+   */
+  private logChanged(n: SimNode): boolean {
+    const raft = (n.raw as NonNullable<SimNode['raw']>).raft;
+    const u = raft.raftLog.unstable;
+    const prev = this.logSeen.get(n.id);
+    const now: LogFingerprint = { raft, entries: u.entries, snapshot: u.snapshot, first: n.storage.firstIndex(), last: n.storage.lastIndex() };
+    this.logSeen.set(n.id, now);
+    return (
+      prev === undefined ||
+      prev.raft !== now.raft ||
+      prev.entries !== now.entries ||
+      prev.snapshot !== now.snapshot ||
+      prev.first !== now.first ||
+      prev.last !== now.last
+    );
   }
 
   /** Learns newly committed entries from a node, and checks they agree with what is known. */
