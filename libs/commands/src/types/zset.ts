@@ -197,26 +197,20 @@ export class ZSetValue {
     }
     if (count !== this.dict.size) fail('size');
     if (this.tail !== prev) fail('tail');
+    const rankOf = new Map<Node, number>();
+    let r = 0;
+    for (let n = this.head.next[0]; n; n = n.next[0]) rankOf.set(n, ++r);
     for (let i = 0; i < this.level; i++) {
       let rank = 0;
       for (let x: Node = this.head; ; ) {
         const n = x.next[i];
         if (!n) break; // the span after a level's last node is never read
-        const r = this.rankByWalk(n);
-        if (rank + x.span[i] !== r) fail(`span at level ${i}`);
-        rank = r;
+        const nr = rankOf.get(n) as number;
+        if (rank + x.span[i] !== nr) fail(`span at level ${i}`);
+        rank = nr;
         x = n;
       }
     }
-  }
-
-  private rankByWalk(node: Node): number {
-    let r = 0;
-    for (let n = this.head.next[0]; n; n = n.next[0]) {
-      r++;
-      if (n === node) return r;
-    }
-    return -1;
   }
 
   *entries(): Generator<[string, number]> {
