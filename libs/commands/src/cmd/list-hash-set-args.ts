@@ -69,3 +69,10 @@ export function replyScan(ctx: Ctx, next: number, items: string[]): void {
   ctx.out.bulk(String(next));
   replyBulks(ctx, items);
 }
+
+/** Key positions of LMPOP and SINTERCARD: numkeys at argv[1], then the keys; none if malformed. */
+export function numkeysAt1(argv: string[]): number[] {
+  const n = parseSafeInteger(argv[1] ?? '');
+  if (n === null || n < 1 || 2 + n > argv.length) return [];
+  return Array.from({ length: n }, (_, i) => 2 + i);
+}

@@ -1,12 +1,12 @@
 // Commands that move elements out of one list into another or to the client: RPOPLPUSH, LMOVE,
 // LMPOP. Their blocking variants (BRPOPLPUSH, BLMOVE, BLMPOP) come with the blocking issue and can
 // reuse moveElement and popFirstNonEmpty.
-import { isKeyword, parseSafeInteger } from '../args';
+import { isKeyword } from '../args';
 import type { Ctx } from '../context';
 import { Err, fail } from '../errors';
 import type { CommandDef } from '../table';
 import { ListValue } from '../types/values';
-import { LONG_MAX, rangeLongArg } from './list-hash-set-args';
+import { LONG_MAX, numkeysAt1, rangeLongArg } from './list-hash-set-args';
 import { afterPop, listOf, signalListPush } from './list-util';
 import { lookupTyped } from './util';
 
@@ -69,13 +69,6 @@ function lmpop(ctx: Ctx, argv: string[]): void {
     } else fail(Err.syntax);
   }
   if (!popFirstNonEmpty(ctx, argv.slice(2, whereAt), left, count === -1 ? 1 : count)) ctx.out.nullArray();
-}
-
-/** Key positions of LMPOP and SINTERCARD: numkeys at argv[1], then the keys; none if malformed. */
-export function numkeysAt1(argv: string[]): number[] {
-  const n = parseSafeInteger(argv[1] ?? '');
-  if (n === null || n < 1 || 2 + n > argv.length) return [];
-  return Array.from({ length: n }, (_, i) => 2 + i);
 }
 
 const K12 = { first: 1, last: 2, step: 1 };
