@@ -39,6 +39,10 @@ const INT64_MAX_DIGITS = '9223372036854775807';
 const INT64_MIN_DIGITS = '9223372036854775808';
 
 const EMPTY = Buffer.alloc(0);
+/** The carry buffer is given back after use when it grew beyond this (a long line, a big read). */
+const CARRY_KEEP = 16 * 1024;
+/** ... and kept at all between requests only when this small: idle connections hold little. */
+const CARRY_IDLE = 1024;
 
 export type CommandHandler = (argv: string[]) => void;
 
@@ -61,8 +65,13 @@ export class RequestParser {
   private readonly maxMultibulkLen: number;
   private unauthenticated = false;
 
-  /** Unparsed start of a header or inline line, carried to the next feed. */
+  /**
+   * Unparsed start of a header or inline line, carried to the next feed: carry[0, carryLen).
+   * Reads that cannot end the line are appended without parsing again, so a line trickling in
+   * byte by byte costs linear time, not quadratic.
+   */
   private carry: Buffer = EMPTY;
+  private carryLen = 0;
   /** The multibulk command being read, its remaining argument count, the pending bulk length. */
   private argv: string[] = [];
   private argvBytes = 0;
@@ -93,7 +102,7 @@ export class RequestParser {
 
   /** True when some bytes of an unfinished request are buffered. */
   get hasPartial(): boolean {
-    return this.carry.length > 0 || this.argsLeft > 0;
+    return this.carryLen > 0 || this.argsLeft > 0;
   }
 
   /**
@@ -101,7 +110,7 @@ export class RequestParser {
    * connection to enforce client-query-buffer-limit as Redis does.
    */
   get bufferedBytes(): number {
-    return this.carry.length + this.piecesLen + this.argvBytes;
+    return this.carryLen + this.piecesLen + this.argvBytes;
   }
 
   /**
@@ -127,18 +136,57 @@ export class RequestParser {
       this.piecesLen = 0;
       pos = need;
       this.addArg(joined.latin1Slice(0, this.bulkLen), onCommand);
-    } else if (this.carry.length > 0) {
-      buf = Buffer.concat([this.carry, chunk]);
-      this.carry = EMPTY;
+    } else if (this.carryLen > 0) {
+      const mayEnd = this.mayEndCarriedLine(chunk);
+      this.appendCarry(chunk);
+      if (!mayEnd && this.carryLen <= this.maxInlineLen) return;
+      buf = this.carry.subarray(0, this.carryLen);
+      this.carryLen = 0;
     }
     this.parse(latin1(buf), pos, onCommand);
+  }
+
+  /**
+   * Whether `chunk` can end the carried line, which the last parse found incomplete: a header
+   * line ends at a CR plus one byte, an inline request at an LF. A NUL never ends one.
+   */
+  private mayEndCarriedLine(chunk: Buffer): boolean {
+    if (this.argsLeft > 0 || this.carry[0] === STAR) {
+      return this.carry[this.carryLen - 1] === CR || chunk.indexOf(CR) >= 0;
+    }
+    return chunk.indexOf(LF) >= 0;
+  }
+
+  private appendCarry(chunk: Buffer): void {
+    const need = this.carryLen + chunk.length;
+    if (this.carry.length < need) {
+      const next = Buffer.allocUnsafe(Math.max(need, 2 * this.carry.length));
+      this.carry.copy(next, 0, 0, this.carryLen);
+      this.carry = next;
+    }
+    chunk.copy(this.carry, this.carryLen);
+    this.carryLen = need;
+  }
+
+  /** Keeps buf[pos, end) for the next feed; buf may be a view of the carry itself. */
+  private saveCarry(buf: Buffer, pos: number, end: number): void {
+    const n = end - pos;
+    const capacity = this.carry.length;
+    if (capacity < n || (capacity > CARRY_KEEP && n <= CARRY_KEEP / 4) || (n === 0 && capacity > CARRY_IDLE)) {
+      const next = n === 0 ? EMPTY : Buffer.allocUnsafe(Math.max(2 * n, 256));
+      buf.copy(next, 0, pos, end);
+      this.carry = next;
+    } else if (n > 0) {
+      buf.copy(this.carry, 0, pos, end); // memmove: safe when buf overlaps the carry
+    }
+    this.carryLen = n;
   }
 
   private parse(buf: Latin1Buffer, pos: number, onCommand: CommandHandler): void {
     const end = buf.length;
     for (;;) {
       if (this.argsLeft === 0) {
-        if (pos >= end) return;
+        if (pos >= end) break;
         if (buf[pos] !== STAR) {
           const next = this.parseInline(buf, pos, onCommand);
           if (next < 0) break;
@@ -188,14 +236,17 @@ export class RequestParser {
         continue;
       }
       // The bulk continues in later reads: nothing is allocated for its declared length up front.
+      // A piece may be a view of the carry buffer: the carry is not written again before the
+      // pieces are joined (feed joins them first), so it needs no copy.
       if (pos < end) {
-        this.pieces.push(pos === 0 ? buf : buf.subarray(pos, end));
+        this.pieces.push(buf.subarray(pos, end));
         this.piecesLen = end - pos;
       }
-      return;
+      pos = end;
+      break;
     }
-    // An unfinished line: copy it, so the chunk it came from is not retained.
-    this.carry = Buffer.from(buf.subarray(pos, end));
+    // An unfinished line (or nothing): keep it in the carry, so the chunk is not retained.
+    this.saveCarry(buf, pos, end);
   }
 
   private addArg(arg: string, onCommand: CommandHandler): void {
@@ -316,6 +367,7 @@ export class RequestParser {
   private fail(message: string): never {
     this.failure = new ProtocolError(message);
     this.carry = EMPTY;
+    this.carryLen = 0;
     this.pieces = [];
     this.piecesLen = 0;
     this.argv = [];
