@@ -16,7 +16,7 @@ export class HashValue {
   readonly map = new Map<string, string>();
   /** false once the hash exceeded hash-max-listpack-entries/value (Redis: listpack → hashtable). */
   compact = true;
-  /** HSCAN cursors and random picks on large hashes; kept by the helpers of cmd/hashes.ts. */
+  /** HSCAN cursors and random picks on large hashes, kept by cmd/hash-fields.ts; a copy starts with null. */
   log: MemberLog | null = null;
 }
 
@@ -24,7 +24,7 @@ export class SetValue {
   readonly set = new Set<string>();
   /** 'intset' while every member is an integer and the set is small; then 'hashtable' for good. */
   encoding: 'intset' | 'hashtable' = 'intset';
-  /** SSCAN cursors and random picks on large sets; kept by the helpers of cmd/sets.ts. */
+  /** SSCAN cursors and random picks on large sets, kept by cmd/set-members.ts; a copy starts with null. */
   log: MemberLog | null = null;
 }
 
