@@ -15,7 +15,8 @@ function auth(ctx: Ctx, argv: string[]): void {
   const pass = argv[argv.length - 1];
   const r = ctx.server.checkPassword(user, pass);
   if (r === 'nopass' && argv.length === 2) fail(Err.noPasswordSet);
-  if (r !== 'ok') {
+  // The default user without a password ("nopass") accepts any password in the two-argument form.
+  if (r === 'wrongpass') {
     ctx.client.authenticated = false;
     fail(Err.wrongPass);
   }
@@ -40,7 +41,7 @@ function hello(ctx: Ctx, argv: string[]): void {
     const left = argv.length - i - 1;
     if (opt === 'AUTH' && left >= 2) {
       const r = ctx.server.checkPassword(argv[i + 1], argv[i + 2]);
-      if (r !== 'ok') fail(Err.wrongPass);
+      if (r === 'wrongpass') fail(Err.wrongPass);
       ctx.client.authenticated = true;
       ctx.client.user = argv[i + 1];
       i += 2;

@@ -1,0 +1,164 @@
+import * as net from 'net';
+import { randomBytes } from 'crypto';
+import {
+  CommandTable,
+  connectionCommands,
+  dataCommands,
+  introspectionCommands,
+  Keyspace,
+  NotifyClass,
+  serverCommands,
+  ServerApi,
+  globMatch,
+} from '@strata/commands';
+import { parseValue, type ConfigValues, type Setting } from '@strata/config';
+import type { Logger } from '@strata/telemetry';
+import { Connection } from './connection';
+import { Dispatcher } from './dispatch';
+import { ExpireCycle } from './expire-cycle';
+import { renderInfo } from './info';
+import { Slowlog } from './slowlog';
+
+export const REDIS_COMPAT_VERSION = '7.0.15';
+
+export class KvServer {
+  readonly keyspace: Keyspace;
+  readonly dispatcher: Dispatcher;
+  readonly slowlog: Slowlog;
+  readonly api: ServerApi;
+  readonly clients = new Map<number, Connection>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly errorStats = new Map<string, number>();
+  stats = { connectionsReceived: 0, commandsProcessed: 0, rejectedConnections: 0 };
+  private nextClientId = 1;
+  private listener?: net.Server;
+  private readonly expireCycle: ExpireCycle;
+  private readonly redisNames: Map<string, Setting>;
+  boundPort = 0;
+
+  constructor(
+    readonly settings: ConfigValues,
+    schema: readonly Setting[],
+    readonly log: Logger,
+  ) {
+    this.keyspace = new Keyspace(settings.databases as number);
+    const table = new CommandTable([...dataCommands, ...connectionCommands, ...serverCommands, ...introspectionCommands]);
+    this.dispatcher = new Dispatcher(this, table);
+    this.slowlog = new Slowlog({
+      slowerThan: () => this.settings.slowlog_log_slower_than as number,
+      maxLen: () => this.settings.slowlog_max_len as number,
+    });
+    this.redisNames = new Map(schema.filter((s) => s.redisName).map((s) => [s.redisName as string, s]));
+    this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number);
+    this.api = this.makeApi(table);
+  }
+
+  passwordRequired(): boolean {
+    return (this.settings.requirepass as string) !== '';
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer((socket) => this.accept(socket));
+      srv.on('error', reject);
+      srv.listen({ host: this.settings.ip as string, port: this.settings.port as number, backlog: 511 }, () => {
+        this.listener = srv;
+        this.boundPort = (srv.address() as net.AddressInfo).port;
+        this.expireCycle.start();
+        resolve(this.boundPort);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.expireCycle.stop();
+    for (const c of [...this.clients.values()]) c.close();
+    await new Promise<void>((resolve) => (this.listener ? this.listener.close(() => resolve()) : resolve()));
+  }
+
+  removeClient(c: Connection): void {
+    this.clients.delete(c.id);
+  }
+
+  countError(reply: string): void {
+    const sp = reply.indexOf(' ');
+    const code = sp < 0 ? reply : reply.slice(0, sp);
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
+  }
+
+  /** Keyspace notifications need pub/sub (the next issue); nothing subscribes yet. */
+  notify(_cls: NotifyClass, _event: string, _key: string, _db: number): void {}
+
+  private accept(socket: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= (this.settings.maxclients as number)) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const c = new Connection(socket, this, this.nextClientId++);
+    this.clients.set(c.id, c);
+  }
+
+  private makeApi(table: CommandTable): ServerApi {
+    const server = this;
+    return {
+      keyspace: this.keyspace,
+      commands: table,
+      startedAt: this.startedAt,
+      databases: this.settings.databases as number,
+      get maxBulkLen() {
+        return server.settings.proto_max_bulk_len as number;
+      },
+      version: REDIS_COMPAT_VERSION,
+      runId: this.runId,
+      clients: () => this.clients.values(),
+      configGet: (patterns) => {
+        const out: [string, string][] = [];
+        const seen = new Set<string>();
+        for (const p of patterns) {
+          for (const [name, s] of this.redisNames) {
+            if (seen.has(name) || !globMatch(p.toLowerCase(), name, true)) continue;
+            seen.add(name);
+            out.push([name, String(this.settings[s.name] === true ? 'yes' : this.settings[s.name] === false ? 'no' : this.settings[s.name])]);
+          }
+        }
+        return out;
+      },
+      configSet: (pairs) => {
+        const parsed: [Setting, string | number | boolean][] = [];
+        const names = new Set<string>();
+        for (const [name, raw] of pairs) {
+          const s = this.redisNames.get(name);
+          if (!s || !s.mutable) return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+          if (names.has(name)) return `ERR Duplicate parameter - '${name}'`;
+          names.add(name);
+          const r = parseValue(s, raw);
+          if ('error' in r) return `ERR CONFIG SET failed (possibly related to argument '${name}') - argument couldn't be parsed into an integer`.replace(' - argument couldn\'t be parsed into an integer', s.type === 'int' || s.type === 'bytes' ? ' - argument couldn\'t be parsed into an integer' : ` - ${r.error}`);
+          parsed.push([s, r.value]);
+        }
+        for (const [s, v] of parsed) this.settings[s.name] = v;
+        return null;
+      },
+      configResetStat: () => {
+        for (const c of table.all()) {
+          c.calls = c.usec = c.rejectedCalls = c.failedCalls = 0;
+          if (c.subcommands) for (const s of c.subcommands.values()) s.calls = s.usec = s.rejectedCalls = s.failedCalls = 0;
+        }
+        this.errorStats.clear();
+        this.stats = { connectionsReceived: 0, commandsProcessed: 0, rejectedConnections: 0 };
+      },
+      lfuPolicy: () => (this.settings.maxmemory_policy as string).includes('lfu'),
+      info: (sections) => renderInfo(this, sections),
+      slowlog: this.slowlog,
+      checkPassword: (user, password) => {
+        const required = this.settings.requirepass as string;
+        if (user !== 'default') return 'wrongpass';
+        if (required === '') return 'nopass';
+        return password === required ? 'ok' : 'wrongpass';
+      },
+    };
+  }
+}
