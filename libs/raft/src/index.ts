@@ -17,3 +17,9 @@ export type { Rand } from './rand';
 export { SeededRand } from './rand';
 export { ProgressState } from './progress';
 export { applyConfChange, confChangeProblem } from './confchange';
+// The simulator, reusable by later process-level tests.
+export { runSeed, Simulation } from './sim/simulation';
+export type { SimOptions, SimResult } from './sim/simulation';
+export { Checker, InvariantViolation } from './sim/checker';
+export { SimNode } from './sim/node';
+export type { NodeOptions } from './sim/node';

@@ -2,14 +2,13 @@
 // reordering and delay, symmetric and asymmetric partitions, crash-restart losing unsynced state,
 // membership changes, leader transfers, snapshots and ReadIndex. Invariants are checked after
 // every event; after the network heals, a leader must commit a new proposal within a bound.
-import { ProposalDroppedError } from '../raft';
+import { InjectedFaults, ProposalDroppedError } from '../raft';
 import { SeededRand } from '../rand';
 import { MemoryStorage } from '../storage';
 import { ConfChangeType, Message, MessageType, NodeId, SnapshotStatus, StateType } from '../types';
 import { Checker, InvariantViolation } from './checker';
 import { EventHeap } from './heap';
 import { NodeOptions, SimNode, encodeKey, entryKey } from './node';
-import { InjectedFaults } from '../raft';
 
 export interface SimOptions {
   /** Voters at bootstrap: 3 or 5 (default: chosen by the seed). */
@@ -42,7 +41,8 @@ type SimEvent =
   | { time: number; seq: number; kind: 'snapStatus'; node: NodeId; peer: NodeId; status: SnapshotStatus }
   | { time: number; seq: number; kind: 'chaos' };
 
-type Omit2<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+/** Omit distributed over the union, so each event kind keeps its own fields. */
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export class Simulation {
   readonly rng: SeededRand;
@@ -90,7 +90,7 @@ export class Simulation {
     for (const id of ids) this.addNode(id, MemoryStorage.bootstrap({ voters: ids, learners: [] }));
   }
 
-  private schedule(e: Omit2<SimEvent, 'seq'>): void {
+  private schedule(e: DistributiveOmit<SimEvent, 'seq'>): void {
     // Mutating the fresh literal avoids copying it (this is the hottest path of a run).
     (e as SimEvent).seq = this.seq++;
     this.queue.push(e as SimEvent);
