@@ -2,8 +2,10 @@
  * store-server: one StorageAdapter (--store=rocksdb|cassandra|dynamodb) served over gRPC
  * (proto/store.proto) with gRPC health checking. Logs are JSON lines on stdout.
  */
+import { readFileSync } from 'fs';
+import { helpText } from '@strata/config';
 import { createAdapter, StorageAdapter } from '@strata/store';
-import { adapterConfig, ConfigError, helpText, parseArgs, StoreServerConfig } from './config';
+import { adapterConfig, ConfigError, loadStoreServerConfig, storeServerSchema, StoreServerConfig } from './config';
 import { createLogger, Logger } from './log';
 import { startServer } from './server';
 
@@ -36,18 +38,19 @@ async function run(config: StoreServerConfig, log: Logger): Promise<void> {
 }
 
 function main(): void {
-  let config: StoreServerConfig;
+  let loaded: { config: StoreServerConfig; help: boolean };
   try {
-    config = parseArgs(process.argv.slice(2));
+    loaded = loadStoreServerConfig({ argv: process.argv.slice(2), env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`store-server: ${err.message}\n`);
     process.exit(2);
   }
-  if (config.help) {
-    process.stdout.write(helpText() + '\n');
+  if (loaded.help) {
+    process.stdout.write(helpText('store-server: one storage adapter served over gRPC (npm run store-server -- --name=value ...)', storeServerSchema));
     return;
   }
+  const { config } = loaded;
   const log = createLogger(config.log_level);
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: String((reason as Error)?.stack ?? reason) }));
   run(config, log).catch((err: Error) => {

@@ -1,13 +1,11 @@
-/** The adapter conformance suite, unchanged, through libs/store-client against a real store-server. */
+/** The adapter conformance suite through libs/store-client against a store-server --store=rocksdb. */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { StoreClient } from '@strata/store-client';
-import { describeConformance } from '../../../libs/store/test/conformance';
-import { buildStoreServer, killAll, ServerProcess, startServer, stopServer } from './harness';
+import { buildStoreServer, killAll } from './harness';
+import { describeServerConformance } from './server-conformance';
 
 const root = mkdtempSync(path.join(tmpdir(), 'strata-store-server-conformance-'));
-const servers = new Map<string, ServerProcess>();
 
 beforeAll(() => buildStoreServer(), 60_000);
 afterAll(() => {
@@ -15,21 +13,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describeConformance(
-  'store-client → store-server (rocksdb)',
-  async (instance) => {
-    let server = servers.get(instance);
-    if (!server) {
-      server = await startServer([`--rocksdb_storage_path=${path.join(root, instance)}`, '--port=0']);
-      servers.set(instance, server);
-    }
-    const client = new StoreClient({ address: server.address });
-    await client.open();
-    return client;
-  },
-  async (instance) => {
-    const server = servers.get(instance);
-    if (server) expect(await stopServer(server)).toBe(0);
-    servers.delete(instance);
-  },
-);
+console.log('conformance: store-client → store-server --store=rocksdb (temp directory)');
+describeServerConformance('store-client → store-server (rocksdb)', {
+  argsOf: (instance) => ['--store=rocksdb', `--rocksdb_storage_path=${path.join(root, instance)}`],
+});

@@ -25,6 +25,8 @@ export interface CassandraAdapterConfig {
   keyspaceClass: string;
   /** e.g. "'replication_factor': 3" or "'dc1': 3" (cass_keyspace_replication). */
   keyspaceReplication: string;
+  /** Datacenter whose replicas are preferred (cass_local_dc); default 'datacenter1'. */
+  localDataCenter?: string;
 }
 
 export interface DynamodbAdapterConfig {

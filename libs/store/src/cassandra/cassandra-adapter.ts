@@ -48,8 +48,6 @@ import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, encodeCursor, errorM
 import { schemaStatements, validateKeyspace } from './schema';
 
 export interface CassandraAdapterOptions extends Omit<CassandraAdapterConfig, 'kind'> {
-  /** Datacenter whose replicas are preferred (token-aware within it). Default 'datacenter1'. */
-  localDataCenter?: string;
   /** Partitions per slot (bucket = hash(key) mod buckets). Part of the layout: fixed per store. */
   buckets?: number;
   /** Values above this many bytes are chunked. Default 512 KiB (mutations stay far below the 16 MiB cap). */
