@@ -1,5 +1,6 @@
 import { bitmapCommands } from './cmd/bitmaps';
 import { dumpCommands } from './cmd/dump';
+import { geoCommands } from './cmd/geo';
 import { hashCommands } from './cmd/hashes';
 import { hyperloglogCommands } from './cmd/hyperloglog';
 import { keyCommands } from './cmd/keys';
@@ -24,5 +25,6 @@ export const dataCommands: CommandDef[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...hyperloglogCommands,
 ];
