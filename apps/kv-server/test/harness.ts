@@ -154,7 +154,7 @@ export function encode(args: (string | Buffer)[]): Buffer {
  * into replies with libs/resp's decoder, keeping each reply's raw bytes.
  */
 export class RawClient {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private closedFlag = false;
   private wake: (() => void) | null = null;
   proto: 2 | 3 = 2;
