@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// redis-benchmark against redis-server and the kv-server (dist build) in the same run, then the
+// memory of 1M distinct 100-byte string keys in each.
+//
+// Usage: node tools/bench/redis-bench.js [--quick] [--tests=set,get] [--pipelines=1,16]
+//          [--requests=N] [--clients=50] [--keys=N] [--out=DIR]
+//   --quick     20000 requests per run and 50000 keys for the memory figure (a smoke run)
+//   --out       where redis.json and redis.md go (default: bench-results/ at the repository root)
+// Targets alternate per test (Redis first, then StrataKV first, ...) so neither always runs warm.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { root, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren } = require('./lib/servers');
+
+/** -t names redis-benchmark 7.0 accepts, and the CSV row each one produces. */
+const TESTS = {
+  set: 'SET',
+  get: 'GET',
+  incr: 'INCR',
+  lpush: 'LPUSH',
+  lpop: 'LPOP',
+  sadd: 'SADD',
+  hset: 'HSET',
+  zadd: 'ZADD',
+  lrange_100: 'LRANGE_100 (first 100 elements)',
+  mset: 'MSET (10 keys)',
+};
+
+function parseArgs(argv) {
+  const a = {};
+  for (const arg of argv) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unexpected argument '${arg}'`);
+    a[m[1]] = m[2] ?? 'true';
+  }
+  const known = ['quick', 'tests', 'pipelines', 'requests', 'clients', 'keys', 'out', 'help'];
+  for (const k of Object.keys(a)) if (!known.includes(k)) throw new Error(`unknown option --${k} (options: ${known.join(', ')})`);
+  const quick = a.quick === 'true';
+  const tests = (a.tests ?? Object.keys(TESTS).join(',')).split(',').map((t) => t.trim().toLowerCase());
+  for (const t of tests) if (!TESTS[t]) throw new Error(`unknown test '${t}' (tests: ${Object.keys(TESTS).join(', ')})`);
+  const num = (name, dflt) => {
+    const v = Number(a[name] ?? dflt);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+    return v;
+  };
+  return {
+    help: a.help === 'true',
+    quick,
+    tests,
+    pipelines: String(a.pipelines ?? '1,16').split(',').map(Number),
+    requests: num('requests', quick ? 20000 : 200000),
+    clients: num('clients', 50),
+    keys: num('keys', quick ? 50000 : 1000000),
+    out: path.resolve(a.out ?? path.join(root, 'bench-results')),
+  };
+}
+
+/** One redis-benchmark run; resolves with ops/s of the test's own CSV row. */
+function runBenchmark(port, test, pipeline, opts) {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-q', '--csv', '-c', String(opts.clients), '-n', String(opts.requests), '-P', String(pipeline), '-t', test];
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (c) => (out += c));
+    p.stderr.on('data', (c) => (err += c));
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      const want = `"${TESTS[test]}"`;
+      const row = out.split('\n').find((l) => l.startsWith(want + ','));
+      if (code !== 0 || !row) return reject(new Error(`redis-benchmark ${args.join(' ')} failed (${code}): ${err || out}`));
+      const rps = Number(JSON.parse(`[${row}]`)[1]);
+      if (!Number.isFinite(rps)) return reject(new Error(`unparsable row ${row}`));
+      resolve(rps);
+    });
+  });
+}
+
+async function measureMemory(server, keys) {
+  const c = await RespClient.connect(server.port);
+  try {
+    await c.call(['FLUSHALL']);
+    const before = { used: Number((await c.info('memory')).used_memory), rss: rssBytes(server.pid) };
+    const started = Date.now();
+    await loadKeys(server.port, keys, 100, (done, total) => {
+      if (done % 100000 < 5000 || done === total) process.stderr.write(`\r  loading ${server.name}: ${done}/${total}      `);
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const dbsize = Number((await c.call(['DBSIZE'])).toString().slice(1));
+    if (dbsize !== keys) throw new Error(`${server.name}: DBSIZE ${dbsize} after loading ${keys} keys`);
+    const after = { used: Number((await c.info('memory')).used_memory), rss: rssBytes(server.pid) };
+    process.stderr.write(`\r  ${server.name}: ${keys} keys in ${seconds.toFixed(1)} s                 \n`);
+    await c.call(['FLUSHALL']);
+    return { keys, loadSeconds: seconds, usedMemoryBefore: before.used, usedMemory: after.used, rssBefore: before.rss, rss: after.rss };
+  } finally {
+    c.close();
+  }
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+function markdown(result) {
+  const lines = [
+    `# redis-benchmark: Redis ${result.redisVersion} vs StrataKV`,
+    '',
+    `${result.requests} requests, ${result.clients} clients, ${result.date}, ${result.host}.`,
+    '',
+    '| test | pipeline | Redis ops/s | StrataKV ops/s | ratio |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const r of result.runs) lines.push(`| ${r.test} | ${r.pipeline} | ${fmt(r.redis)} | ${fmt(r.strata)} | ${r.ratio.toFixed(2)} |`);
+  const m = result.memory;
+  if (m) {
+    lines.push('', `## Memory: ${m.redis.keys.toLocaleString('en-US')} keys of 100-byte strings`, '');
+    lines.push('| | Redis | StrataKV | ratio |', '|---|---:|---:|---:|');
+    lines.push(`| INFO used_memory | ${mb(m.redis.usedMemory)} | ${mb(m.strata.usedMemory)} | ${m.usedMemoryRatio.toFixed(2)} |`);
+    lines.push(`| RSS (VmRSS) | ${mb(m.redis.rss)} | ${mb(m.strata.rss)} | ${m.rssRatio.toFixed(2)} |`);
+    lines.push(`| RSS growth for the keys | ${mb(m.redis.rss - m.redis.rssBefore)} | ${mb(m.strata.rss - m.strata.rssBefore)} | ${((m.strata.rss - m.strata.rssBefore) / (m.redis.rss - m.redis.rssBefore)).toFixed(2)} |`);
+    lines.push(`| load time | ${m.redis.loadSeconds.toFixed(1)} s | ${m.strata.loadSeconds.toFixed(1)} s | |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`redis-bench: ${e.message}\n`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+    return;
+  }
+  const [redis, strata] = await Promise.all([startRedis(), startKvServer()]);
+  const servers = { redis, strata };
+  const probe = await RespClient.connect(redis.port);
+  const redisVersion = (await probe.info('server')).redis_version;
+  probe.close();
+  process.stderr.write(`redis-server ${redisVersion} on ${redis.port}, kv-server on ${strata.port}; ${opts.requests} requests, ${opts.clients} clients\n`);
+
+  const runs = [];
+  const total = opts.tests.length * opts.pipelines.length;
+  let step = 0;
+  for (const [ti, test] of opts.tests.entries()) {
+    for (const pipeline of opts.pipelines) {
+      step++;
+      const order = (ti + step) % 2 === 0 ? ['redis', 'strata'] : ['strata', 'redis'];
+      const r = { test: test.toUpperCase(), pipeline };
+      for (const target of order) {
+        process.stderr.write(`[${step}/${total}] ${r.test} -P ${pipeline} ${target === 'redis' ? 'Redis' : 'StrataKV'}... `);
+        r[target] = await runBenchmark(servers[target].port, test, pipeline, opts);
+        process.stderr.write(`${fmt(r[target])} ops/s\n`);
+      }
+      r.ratio = r.strata / r.redis;
+      runs.push(r);
+    }
+  }
+
+  process.stderr.write(`memory: loading ${opts.keys} keys into each\n`);
+  const memory = { redis: await measureMemory(redis, opts.keys), strata: await measureMemory(strata, opts.keys) };
+  memory.usedMemoryRatio = memory.strata.usedMemory / memory.redis.usedMemory;
+  memory.rssRatio = memory.strata.rss / memory.redis.rss;
+
+  await Promise.all([redis.stop(), strata.stop()]);
+  const result = {
+    date: new Date().toISOString(),
+    host: `${require('os').cpus().length} cores, node ${process.version}`,
+    redisVersion,
+    requests: opts.requests,
+    clients: opts.clients,
+    runs,
+    memory,
+  };
+  fs.mkdirSync(opts.out, { recursive: true });
+  fs.writeFileSync(path.join(opts.out, 'redis.json'), JSON.stringify(result, null, 2) + '\n');
+  const md = markdown(result);
+  fs.writeFileSync(path.join(opts.out, 'redis.md'), md);
+  process.stdout.write(md);
+  process.stderr.write(`wrote ${path.join(opts.out, 'redis.json')} and redis.md\n`);
+}
+
+main().catch((e) => {
+  killChildren();
+  process.stderr.write(`redis-bench: ${e.stack || e}\n`);
+  process.exit(1);
+});
