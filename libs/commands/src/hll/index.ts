@@ -1,0 +1,2 @@
+export * from './hll';
+export { hllPatLen, murmurHash64A, HLL_SEED } from './murmur';
