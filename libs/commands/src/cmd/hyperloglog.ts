@@ -19,10 +19,10 @@ import {
   sparseSet,
   sparseToDense,
   denseSet,
+  hllSelfTest,
 } from '../hll';
 import type { Entry } from '../keyspace';
 import type { CommandDef } from '../table';
-import { pfselftest } from './hyperloglog-selftest';
 import { lookupTyped } from './util';
 
 /** The HLL at key as bytes we own, or undefined when absent; errors as isHLLObjectOrReply. */
@@ -148,6 +148,12 @@ function pfdebug(ctx: Ctx, argv: string[]): void {
     default:
       fail(`ERR Unknown PFDEBUG subcommand '${sub}'`);
   }
+}
+
+function pfselftest(ctx: Ctx): void {
+  const failure = hllSelfTest();
+  if (failure !== null) fail(failure);
+  ctx.out.ok();
 }
 
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
