@@ -83,8 +83,13 @@ async function measureMemory(server, keys) {
     await c.call(['FLUSHALL']);
     const before = { used: Number((await c.info('memory')).used_memory), rss: rssBytes(server.pid) };
     const started = Date.now();
+    let shown = -1;
     await loadKeys(server.port, keys, 100, (done, total) => {
-      if (done % 100000 < 5000 || done === total) process.stderr.write(`\r  loading ${server.name}: ${done}/${total}      `);
+      // One progress line per tenth of the load.
+      const tenth = Math.floor((done * 10) / total);
+      if (tenth === shown) return;
+      shown = tenth;
+      process.stderr.write(`\r  loading ${server.name}: ${done}/${total}      `);
     });
     const seconds = (Date.now() - started) / 1000;
     const dbsize = Number((await c.call(['DBSIZE'])).toString().slice(1));
