@@ -15,10 +15,10 @@ function tokens(buf: Buffer): string {
   const read = (): void => {
     const eol = buf.indexOf('\r\n', pos, 'latin1');
     const type = String.fromCharCode(buf[pos]);
-    const line = buf.latin1Slice(pos + 1, eol);
+    const line = buf.toString('latin1', pos + 1, eol);
     pos = eol + 2;
     if (type === '$' && Number(line) >= 0) {
-      out.push(type + buf.latin1Slice(pos, pos + Number(line)));
+      out.push(type + buf.toString('latin1', pos, pos + Number(line)));
       pos += Number(line) + 2;
       return;
     }
@@ -45,11 +45,12 @@ class WireServer {
 
   runOn(out: Ctx['out'], argv: string[]): void {
     const s = this.base;
-    const ctx: Ctx = {
-      ks: s.ks, db: s.ks.dbs[s.client.db], out, client: s.client, server: s.server,
-      notify: (cls, event, key) => this.notifications.push(`${cls}:${event}:${key}`),
-      propagate: (a) => this.propagated.push(a),
-    };
+    // Asserted rather than annotated: the context grows fields other commands need (canBlock).
+    const ctx = {
+      ks: s.ks, db: s.ks.dbs[s.client.db], out, client: s.client, server: s.server, canBlock: true,
+      notify: (cls: string, event: string, key: string) => this.notifications.push(`${cls}:${event}:${key}`),
+      propagate: (a: string[]) => this.propagated.push(a),
+    } as Ctx;
     const cmd = s.table.get(argv[0]);
     if (cmd === undefined) throw new Error(`no command ${argv[0]}`);
     if (!cmd.arityOk(argv.length)) return out.error(`ERR wrong number of arguments for '${cmd.fullName}' command`);
@@ -494,10 +495,14 @@ describe('geo key positions (COMMAND GETKEYS)', () => {
     if (c === undefined) throw new Error(argv[0]);
     return c.keyIndexes(argv);
   };
-  test('GEORADIUS finds the last STORE or STOREDIST destination', () => {
+  // Expectations from Redis 7.0.15's COMMAND GETKEYS (its key specs: first STORE, first STOREDIST).
+  test('GEORADIUS reports the keys after the first STORE and the first STOREDIST', () => {
     expect(keys('georadius', 'k', '1', '2', '3', 'm')).toEqual([1]);
-    expect(keys('georadius', 'k', '1', '2', '3', 'm', 'store', 'a', 'storedist', 'b')).toEqual([1, 9]);
+    expect(keys('georadius', 'k', '1', '2', '3', 'm', 'store', 'a', 'storedist', 'b')).toEqual([1, 7, 9]);
+    expect(keys('georadius', 'k', '1', '2', '3', 'm', 'storedist', 'b', 'store', 'a')).toEqual([1, 9, 7]);
+    expect(keys('georadius', 'k', '1', '2', '3', 'm', 'store', 'a', 'store', 'b')).toEqual([1, 7]);
     expect(keys('georadiusbymember', 'k', 'x', '3', 'm', 'STORE', 'a')).toEqual([1, 6]);
+    expect(keys('georadiusbymember', 'k', 'store', '3', 'm', 'count', '1')).toEqual([1]);
     expect(keys('georadius', 'k', '1', '2', '3', 'm', 'store')).toEqual([1]);
     expect(table.get('georadius')?.movableKeys).toBe(true);
     expect(table.get('georadius_ro')?.movableKeys).toBe(false);

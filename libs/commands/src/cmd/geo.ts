@@ -83,19 +83,26 @@ function geopos(ctx: Ctx, argv: string[]): void {
   }
 }
 
-/** georadiusGetKeys: the source, and the last STORE/STOREDIST key found from argv[5] on. */
-function georadiusKeys(argv: string[]): number[] {
-  let stored = -1;
-  for (let i = 5; i < argv.length; i++) {
-    if ((isKeyword(argv[i], 'STORE') || isKeyword(argv[i], 'STOREDIST')) && i + 1 < argv.length) {
-      stored = i + 1;
-      i++;
+/**
+ * GEORADIUS's keys as Redis 7.0's key specs give them (COMMAND GETKEYS): the source, then the key
+ * after the first STORE and after the first STOREDIST from the options on (the handler itself
+ * writes to the last of them; several are rare and Redis reports them this way too).
+ */
+function georadiusKeys(optionsStart: number): KeySpec {
+  const find = (argv: string[]): number[] => {
+    const keys = [1];
+    for (const keyword of ['STORE', 'STOREDIST']) {
+      for (let i = optionsStart; i < argv.length - 1; i++) {
+        if (isKeyword(argv[i], keyword)) {
+          keys.push(i + 1);
+          break;
+        }
+      }
     }
-  }
-  return stored === -1 ? [1] : [1, stored];
+    return keys;
+  };
+  return { first: 1, last: 1, step: 1, find };
 }
-
-const GEORADIUS_KEYS: KeySpec = { first: 1, last: 1, step: 1, find: georadiusKeys };
 
 const SEARCH_COMPLEXITY =
   'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape';
@@ -136,12 +143,12 @@ export const geoCommands: CommandDef[] = [
   gdef('geosearchstore', -8, WRITE, { first: 1, last: 2, step: 1 }, '6.2.0',
     'Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.',
     SEARCH_COMPLEXITY, search('geosearchstore', false)),
-  gdef('georadius', -6, WRITE, GEORADIUS_KEYS, '3.2.0',
+  gdef('georadius', -6, WRITE, georadiusKeys(6), '3.2.0',
     'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
     RADIUS_COMPLEXITY, search('georadius', false)),
   gdef('georadius_ro', -6, READ, KEY1, '3.2.10', 'A read-only variant for GEORADIUS', RADIUS_COMPLEXITY,
     search('georadius', true)),
-  gdef('georadiusbymember', -5, WRITE, GEORADIUS_KEYS, '3.2.0',
+  gdef('georadiusbymember', -5, WRITE, georadiusKeys(5), '3.2.0',
     'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
     RADIUS_COMPLEXITY, search('georadiusbymember', false)),
   gdef('georadiusbymember_ro', -5, READ, KEY1, '3.2.10', 'A read-only variant for GEORADIUSBYMEMBER', RADIUS_COMPLEXITY,
