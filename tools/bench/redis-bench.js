@@ -8,10 +8,9 @@
 //   --out       where redis.json and redis.md go (default: bench-results/ at the repository root)
 // Targets alternate per test (Redis first, then StrataKV first, ...) so neither always runs warm.
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const { root, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren } = require('./lib/servers');
+const { root, spawnTracked, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren } = require('./lib/servers');
 
 /** -t names redis-benchmark 7.0 accepts, and the CSV row each one produces. */
 const TESTS = {
@@ -60,7 +59,7 @@ function parseArgs(argv) {
 function runBenchmark(port, test, pipeline, opts) {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-q', '--csv', '-c', String(opts.clients), '-n', String(opts.requests), '-P', String(pipeline), '-t', test];
   return new Promise((resolve, reject) => {
-    const p = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawnTracked('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (c) => (out += c));

@@ -400,6 +400,8 @@ const connectionAndServer: ScriptEntry[] = [
   'FLUSHDB ASYNC',
   'SELECT 0',
   'CONFIG GET hash-max-listpack-entries',
+  'CONFIG GET save',
+  'CONFIG GET appendonly',
   'CONFIG SET slowlog-max-len 64',
   'CONFIG GET slowlog-max-len',
   'CONFIG SET no-such-option 1',

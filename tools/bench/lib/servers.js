@@ -278,4 +278,11 @@ function loadKeys(port, count, valueBytes, onProgress) {
   });
 }
 
-module.exports = { root, KV_MAIN, freePort, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren, waitFor };
+/** spawn() whose child is killed with the servers when the benchmark is interrupted. */
+function spawnTracked(cmd, args, options) {
+  const proc = spawn(cmd, args, options);
+  track(proc);
+  return proc;
+}
+
+module.exports = { root, KV_MAIN, spawnTracked, freePort, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren, waitFor };
