@@ -1,7 +1,29 @@
 import type { Socket } from 'net';
-import { ClientState, ClientView, Ctx, NotifyClass } from '@strata/commands';
+import { BlockOn, ClientState, ClientView, Command, Ctx, NotifyClass, Subscriptions } from '@strata/commands';
 import { ProtocolError, RequestParser, RespWriter } from '@strata/resp';
 import type { KvServer } from './server';
+
+/** MULTI state: queued commands, and whether a queuing error dooms the EXEC. */
+export interface MultiState {
+  queue: { cmd: Command; argv: string[] }[];
+  aborted: boolean;
+}
+
+export interface WatchedKey {
+  db: number;
+  key: string;
+  /** Already expired at WATCH time: a later expiry does not count as a change. */
+  expiredAtWatch: boolean;
+}
+
+/** A client parked by a blocking command until a key it waits on is written or the deadline passes. */
+export interface BlockedState {
+  cmd: Command;
+  argv: string[];
+  db: number;
+  block: BlockOn;
+  timer?: NodeJS.Timeout;
+}
 
 /**
  * One client connection: bytes in through the parser, commands through the dispatcher, replies
@@ -26,6 +48,14 @@ export class Connection implements ClientState, ClientView {
   readonly fd: number;
   readonly parser: RequestParser;
   readonly writer = new RespWriter(2);
+  readonly subscriptions = new Subscriptions();
+  multi: MultiState | null = null;
+  watched: WatchedKey[] = [];
+  /** A watched key was written: the next EXEC fails. */
+  watchDirty = false;
+  blocked: BlockedState | null = null;
+  /** Commands that arrived while blocked, run in order once unblocked. */
+  private pending: string[][] = [];
   /** Reused for every command of this connection: no allocation per command. */
   readonly ctx: Ctx;
   private closed = false;
@@ -55,6 +85,7 @@ export class Connection implements ClientState, ClientView {
         server.notify(cls, event, key, db ?? conn.db);
       },
       propagate() {},
+      canBlock: true,
     };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -65,8 +96,12 @@ export class Connection implements ClientState, ClientView {
     });
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get queryBufferBytes(): number {
-    return this.parser.hasPartial ? 1 : 0;
+    return this.parser.bufferedBytes;
   }
 
   get outputBufferBytes(): number {
@@ -79,6 +114,8 @@ export class Connection implements ClientState, ClientView {
   }
 
   reset(): void {
+    this.server.dispatcher.discardTransaction(this);
+    this.server.pubsub.removeAll(this);
     this.setProtocol(2);
     this.db = 0;
     this.name = '';
@@ -97,13 +134,36 @@ export class Connection implements ClientState, ClientView {
     this.close();
   }
 
+  /** A pub/sub message or keyspace notification: written now, flushed after the current turn. */
+  deliver(kind: 'message' | 'pmessage' | 'smessage', pattern: string | null, channel: string, payload: string): void {
+    if (this.closed) return;
+    const w = this.writer;
+    w.push(pattern === null ? 3 : 4);
+    w.bulk(kind);
+    if (pattern !== null) w.bulk(pattern);
+    w.bulk(channel);
+    w.bulk(payload);
+    this.server.scheduleFlush(this);
+  }
+
   private readonly onCommand = (argv: string[]): void => {
     if (this.closed || this.closeAfterReply) return;
+    if (this.blocked !== null || this.pending.length > 0) {
+      this.pending.push(argv);
+      return;
+    }
+    this.run(argv);
+  };
+
+  private run(argv: string[]): void {
     const before = this.writer.length;
     const wasOff = this.replyMode === 'off';
     const skipThis = this.skipNext;
     this.skipNext = false;
+    const wasAuthenticated = this.authenticated;
     this.server.dispatcher.execute(this, argv);
+    // Commands run inside feed(), so lifting the limits here applies to the rest of this read too.
+    if (this.authenticated !== wasAuthenticated) this.parser.setUnauthenticated(!this.authenticated);
     // CLIENT REPLY: OFF and SKIP get no reply themselves; SKIP drops the next command's reply;
     // SKIP while OFF changes nothing.
     if (this.replyMode === 'skip') {
@@ -113,7 +173,15 @@ export class Connection implements ClientState, ClientView {
     } else if (this.replyMode === 'off' || skipThis) {
       this.writer.truncate(before);
     }
-  };
+  }
+
+  /** After being unblocked: runs what was pipelined behind the blocking command. */
+  runPending(): void {
+    while (this.pending.length > 0 && this.blocked === null && !this.closed && !this.closeAfterReply) {
+      this.run(this.pending.shift() as string[]);
+    }
+    this.server.scheduleFlush(this);
+  }
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
@@ -127,21 +195,33 @@ export class Connection implements ClientState, ClientView {
       this.server.log.debug('protocol error', { client: this.id, addr: this.addr, error: e.message });
       this.closeAfterReply = true;
     }
+    if (this.parser.bufferedBytes > (this.server.settings.client_query_buffer_limit as number)) {
+      // Redis closes such a client without a reply (freeClientAsync) and logs it.
+      this.server.log.warn('closing client over client-query-buffer-limit', { client: this.id, addr: this.addr, bytes: this.parser.bufferedBytes });
+      this.closeAfterReply = true;
+    }
     this.flush();
+    this.server.flushScheduled();
     if (this.closeAfterReply) this.close();
   }
 
   flush(): void {
     const out = this.writer.take();
-    if (out !== null && !this.closed) {
-      // A client that does not read its replies stops being read from (no unbounded buffering).
-      if (!this.socket.write(out)) this.socket.pause();
+    if (out === null || this.closed) return;
+    // A client that does not read its replies stops being read from (no unbounded buffering).
+    if (!this.socket.write(out)) this.socket.pause();
+    if (this.subscriptions.any && this.socket.writableLength > this.server.pubsubOutputLimit) {
+      this.server.log.warn('closing subscriber over client-output-buffer-limit pubsub', { client: this.id, addr: this.addr, bytes: this.socket.writableLength });
+      this.close();
     }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.server.dispatcher.discardTransaction(this);
+    this.server.blocking.unblock(this);
+    this.server.pubsub.removeAll(this);
     if (this.socket.writable) this.socket.end();
     this.socket.destroySoon?.();
     this.server.removeClient(this);

@@ -1,12 +1,25 @@
 import { performance } from 'perf_hooks';
-import { Command, CommandError, CommandTable, Err, NeedKeys } from '@strata/commands';
-import type { Connection } from './connection';
+import {
+  BlockOn,
+  Command,
+  CommandError,
+  CommandTable,
+  Err,
+  NeedKeys,
+  SUBSCRIBED_MODE_ALLOWED,
+  subscribedModeError,
+} from '@strata/commands';
+import type { BlockedState, Connection } from './connection';
 import type { KvServer } from './server';
+
+/** Commands that act on the transaction itself instead of being queued by MULTI. */
+const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /**
  * Runs one parsed command for one connection: lookup, arity and auth checks in Redis's order,
- * the synchronous handler, then statistics and the slow log. Anything asynchronous (cold keys,
- * the WAL, forwarding) will wrap the handler call here, never inside it.
+ * MULTI queuing, the synchronous handler, then statistics, the slow log, and serving clients
+ * blocked on keys the command wrote. Anything asynchronous (cold keys, the WAL, forwarding)
+ * will wrap the handler call here, never inside it.
  */
 export class Dispatcher {
   constructor(
@@ -15,37 +28,86 @@ export class Dispatcher {
   ) {}
 
   execute(conn: Connection, argv: string[]): void {
-    const out = conn.writer;
     let cmd = this.table.get(argv[0]);
-    if (cmd === undefined) {
-      return this.reject(conn, Err.unknownCommand(argv[0], argv.slice(1)));
-    }
+    if (cmd === undefined) return this.reject(conn, Err.unknownCommand(argv[0], argv.slice(1)));
     if (cmd.subcommands !== undefined && argv.length >= 2) {
       const sub = cmd.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined) return this.reject(conn, Err.unknownSubcommand(argv[1], argv[0]), cmd);
       cmd = sub;
     }
-    if (!cmd.arityOk(argv.length)) return this.reject(conn, Err.arity(cmd.fullName), cmd);
+    if (!cmd.arityOk(argv.length) || cmd.handler === undefined) return this.reject(conn, Err.arity(cmd.fullName), cmd);
     if (!conn.authenticated && !cmd.flagSet.has('no_auth')) return this.reject(conn, Err.noAuth, cmd);
-    const handler = cmd.handler;
-    if (handler === undefined) return this.reject(conn, Err.arity(cmd.fullName), cmd);
+    const top = cmd.parent ?? cmd;
+    if (conn.proto === 2 && conn.subscriptions.any && !SUBSCRIBED_MODE_ALLOWED.has(top.def.name)) {
+      return this.reject(conn, subscribedModeError(cmd.fullName), cmd);
+    }
+    if (conn.multi !== null && !TX_CONTROL.has(top.def.name)) {
+      if (cmd.flagSet.has('no_multi')) return this.reject(conn, 'ERR Command not allowed inside a transaction', cmd);
+      conn.multi.queue.push({ cmd, argv });
+      conn.writer.simple('QUEUED');
+      return;
+    }
+    if (top.def.name === 'ping' && conn.proto === 2 && conn.subscriptions.any) {
+      // RESP2 subscribers get PING's answer in the shape of a message.
+      conn.writer.array(2);
+      conn.writer.bulk('pong');
+      conn.writer.bulk(argv.length > 1 ? argv[1] : '');
+      return;
+    }
+    this.run(conn, cmd, argv, true);
+    this.server.blocking.serveReady();
+  }
 
+  /** EXEC: the queued commands run back to back; their replies form one array. */
+  exec(conn: Connection): void {
+    const m = conn.multi;
+    if (m === null) throw new CommandError('ERR EXEC without MULTI');
+    conn.multi = null;
+    const dirty = conn.watchDirty || this.server.watches.expiredSinceWatch(conn, this.server);
+    this.server.watches.unwatchAll(conn);
+    if (m.aborted) throw new CommandError('EXECABORT Transaction discarded because of previous errors.');
+    if (dirty) return conn.writer.nullArray();
+    conn.writer.array(m.queue.length);
+    for (const q of m.queue) this.run(conn, q.cmd, q.argv, false);
+  }
+
+  discardTransaction(conn: Connection): void {
+    conn.multi = null;
+    this.server.watches.unwatchAll(conn);
+  }
+
+  /** Runs a blocked client's command again; true when it is still blocked. */
+  retryBlocked(conn: Connection, b: BlockedState): boolean {
+    const saved = conn.db;
+    conn.db = b.db;
+    this.run(conn, b.cmd, b.argv, true, b.block);
+    conn.db = saved;
+    return conn.blocked !== null;
+  }
+
+  private run(conn: Connection, cmd: Command, argv: string[], canBlock: boolean, previous?: BlockOn): void {
+    const out = conn.writer;
     const ks = this.server.keyspace;
     const ctx = conn.ctx;
     ctx.db = ks.dbs[conn.db];
+    ctx.canBlock = canBlock;
     ks.noTouch = conn.noTouch;
     const before = out.length;
     const t0 = performance.now();
     try {
-      handler(ctx, argv);
+      (cmd.handler as NonNullable<Command['handler']>)(ctx, argv);
     } catch (e) {
       out.truncate(before);
-      if (e instanceof CommandError) {
+      if (e instanceof BlockOn) {
+        // Keep the first deadline when a retried command blocks again.
+        const block = previous ? new BlockOn(e.keys, previous.deadline, e.onTimeout, e.retryArgv) : e;
+        this.server.blocking.block(conn, cmd, argv, conn.db, block);
+      } else if (e instanceof CommandError) {
         cmd.failedCalls++;
         this.server.countError(e.reply);
         out.error(e.reply);
       } else if (e instanceof NeedKeys) {
-        // Every key is resident until cold data exists (issue 6), so this cannot happen yet.
+        // Every key is resident until cold data exists, so this cannot happen yet.
         out.error('ERR internal error: keys not resident');
       } else {
         cmd.failedCalls++;
@@ -57,11 +119,12 @@ export class Dispatcher {
     cmd.calls++;
     cmd.usec += micros;
     conn.lastCommand = cmd.fullName;
-    if (conn.authenticated) this.server.slowlog.maybeAdd(micros, argv, conn);
+    if (conn.authenticated && !cmd.flagSet.has('skip_slowlog')) this.server.slowlog.maybeAdd(micros, argv, conn);
   }
 
   private reject(conn: Connection, reply: string, cmd?: Command): void {
     if (cmd) cmd.rejectedCalls++;
+    if (conn.multi !== null) conn.multi.aborted = true;
     this.server.countError(reply);
     conn.writer.error(reply);
   }

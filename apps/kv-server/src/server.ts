@@ -7,17 +7,22 @@ import {
   introspectionCommands,
   Keyspace,
   NotifyClass,
+  PubSubHub,
+  pubsubCommands,
   serverCommands,
   ServerApi,
   globMatch,
 } from '@strata/commands';
 import { parseValue, type ConfigValues, type Setting } from '@strata/config';
 import type { Logger } from '@strata/telemetry';
+import { BlockedClients } from './blocking';
 import { Connection } from './connection';
 import { Dispatcher } from './dispatch';
 import { ExpireCycle } from './expire-cycle';
 import { renderInfo } from './info';
 import { Slowlog } from './slowlog';
+import { transactionCommands, Watches } from './tx';
+import { parseNotifyFlags } from './notify';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
 
@@ -30,6 +35,13 @@ export class KvServer {
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly errorStats = new Map<string, number>();
+  readonly pubsub = new PubSubHub();
+  readonly watches = new Watches();
+  readonly blocking: BlockedClients;
+  /** client-output-buffer-limit pubsub (hard limit): a subscriber this far behind is dropped. */
+  readonly pubsubOutputLimit = 32 * 1024 * 1024;
+  private readonly toFlush = new Set<Connection>();
+  private flushQueued = false;
   stats = { connectionsReceived: 0, commandsProcessed: 0, rejectedConnections: 0 };
   private nextClientId = 1;
   private listener?: net.Server;
@@ -43,7 +55,15 @@ export class KvServer {
     readonly log: Logger,
   ) {
     this.keyspace = new Keyspace(settings.databases as number);
-    const table = new CommandTable([...dataCommands, ...connectionCommands, ...serverCommands, ...introspectionCommands]);
+    this.blocking = new BlockedClients(this);
+    const table = new CommandTable([
+      ...dataCommands,
+      ...connectionCommands,
+      ...serverCommands,
+      ...introspectionCommands,
+      ...pubsubCommands,
+      ...transactionCommands(this),
+    ]);
     this.dispatcher = new Dispatcher(this, table);
     this.slowlog = new Slowlog({
       slowerThan: () => this.settings.slowlog_log_slower_than as number,
@@ -52,6 +72,35 @@ export class KvServer {
     this.redisNames = new Map(schema.filter((s) => s.redisName).map((s) => [s.redisName as string, s]));
     this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number);
     this.api = this.makeApi(table);
+    this.keyspace.observer = {
+      modified: (db, key) => {
+        this.watches.keyWritten(db, key);
+        this.blocking.keyWritten(db, key);
+      },
+      expired: (db, key) => {
+        this.expiredKeys++;
+        this.notify('x', 'expired', key, db);
+      },
+    };
+  }
+
+  expiredKeys = 0;
+
+  /** Output written to a connection outside its own read (pub/sub, unblocking) is flushed once per turn. */
+  scheduleFlush(c: Connection): void {
+    this.toFlush.add(c);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flushScheduled());
+    }
+  }
+
+  flushScheduled(): void {
+    this.flushQueued = false;
+    if (this.toFlush.size === 0) return;
+    const list = [...this.toFlush];
+    this.toFlush.clear();
+    for (const c of list) c.flush();
   }
 
   passwordRequired(): boolean {
@@ -88,8 +137,13 @@ export class KvServer {
     this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
 
-  /** Keyspace notifications need pub/sub (the next issue); nothing subscribes yet. */
-  notify(_cls: NotifyClass, _event: string, _key: string, _db: number): void {}
+  /** Keyspace notifications (notify-keyspace-events), published as Redis publishes them. */
+  notify(cls: NotifyClass, event: string, key: string, db: number): void {
+    const flags = parseNotifyFlags(this.settings.notify_keyspace_events as string);
+    if (flags.classes === '' || !flags.classes.includes(cls)) return;
+    if (flags.keyspace) this.pubsub.publish(`__keyspace@${db}__:${key}`, event);
+    if (flags.keyevent) this.pubsub.publish(`__keyevent@${db}__:${event}`, key);
+  }
 
   private accept(socket: net.Socket): void {
     this.stats.connectionsReceived++;
@@ -107,6 +161,11 @@ export class KvServer {
     return {
       keyspace: this.keyspace,
       commands: table,
+      pubsub: this.pubsub,
+      unblockClient: (id, withError) => {
+        const c = this.clients.get(id);
+        return c !== undefined && this.blocking.unblockWith(c, withError);
+      },
       startedAt: this.startedAt,
       databases: this.settings.databases as number,
       get maxBulkLen() {

@@ -1,4 +1,5 @@
 import { bitmapCommands } from './cmd/bitmaps';
+import { blockingPopCommands } from './cmd/blocking-pops';
 import { dumpCommands } from './cmd/dump';
 import { geoCommands } from './cmd/geo';
 import { hashCommands } from './cmd/hashes';
@@ -7,6 +8,7 @@ import { keyCommands } from './cmd/keys';
 import { listCommands } from './cmd/lists';
 import { setCommands } from './cmd/sets';
 import { sortCommands } from './cmd/sort';
+import { streamCommands } from './cmd/streams';
 import { stringCommands } from './cmd/strings';
 import { zsetCommands } from './cmd/zsets';
 import type { CommandDef } from './table';
@@ -22,9 +24,14 @@ export const dataCommands: CommandDef[] = [
   ...dumpCommands,
   ...sortCommands,
   ...listCommands,
+  ...blockingPopCommands,
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...streamCommands,
   ...geoCommands,
   ...hyperloglogCommands,
 ];
+
+/** The hook of blocking XREAD/XREADGROUP (see cmd/stream-read.ts). */
+export { readStreamsForClient, parseStreamRead, type StreamReadRequest } from './cmd/streams';

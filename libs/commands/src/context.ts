@@ -1,9 +1,10 @@
 import type { ReplySink } from '@strata/resp';
 import type { Db, Keyspace } from './keyspace';
 import type { CommandTable } from './table';
+import type { PubSubHub, Subscriber } from './pubsub';
 
 /** The connection state a command may read or change. Owned by the server's connection. */
-export interface ClientState {
+export interface ClientState extends Subscriber {
   readonly id: number;
   name: string;
   /** Index of the selected database. */
@@ -43,6 +44,9 @@ export type ConfigValue = string;
 export interface ServerApi {
   readonly keyspace: Keyspace;
   readonly commands: CommandTable;
+  readonly pubsub: PubSubHub;
+  /** CLIENT UNBLOCK: true when the client was blocked by a blocking command. */
+  unblockClient(id: number, withError: boolean): boolean;
   /** FLUSHALL/FLUSHDB/SWAPDB/DEBUG: the server may need to act beyond the keyspace (store generations). */
   readonly startedAt: number;
   clients(): Iterable<ClientView>;
@@ -93,6 +97,8 @@ export interface Ctx {
   notify(cls: NotifyClass, event: string, key: string, db?: number): void;
   /** Replaces what the WAL and replicas receive for this command (Redis's alsoPropagate). */
   propagate(argv: string[]): void;
+  /** False inside MULTI/EXEC and scripts: blocking commands then answer at once. */
+  canBlock: boolean;
 }
 
 /**

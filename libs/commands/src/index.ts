@@ -14,3 +14,6 @@ export * from './cmd/server';
 export * from './cmd/introspection';
 export * from './cmd/keys';
 export * from './types/clone';
+export * from './pubsub';
+export * from './cmd/pubsub';
+export * from './blocking';

@@ -87,6 +87,11 @@ export class Db {
     return e;
   }
 
+  /** The entry as stored, expired or not, with no side effect (WATCH bookkeeping). */
+  peekRaw(key: string): Entry | undefined {
+    return this.data.slots[keySlot(key)]?.get(key);
+  }
+
   has(key: string): boolean {
     return this.peek(key) !== undefined;
   }

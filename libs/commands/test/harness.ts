@@ -6,6 +6,8 @@ import {
   ClientState,
   CommandError,
   CommandTable,
+  Subscriptions,
+  PubSubHub,
   connectionCommands,
   serverCommands,
   introspectionCommands,
@@ -68,6 +70,8 @@ export class TestServer {
   readonly client: ClientState = {
     id: 1, name: '', db: 0, proto: 2, authenticated: true, user: 'default', replyMode: 'on',
     noEvict: false, noTouch: false, createdAt: Date.now(), closeAfterReply: false,
+    subscriptions: new Subscriptions(),
+    deliver: () => {},
     setProtocol: (p) => { this.client.proto = p; },
     reset: () => { this.client.db = 0; this.client.proto = 2; this.client.name = ''; },
   };
@@ -78,7 +82,7 @@ export class TestServer {
   constructor() {
     const ks = this.ks;
     this.server = {
-      keyspace: ks, commands: this.table, startedAt: Date.now(), databases: 16, maxBulkLen: 512 * 1024 * 1024, version: '7.0.15', runId: 'test',
+      keyspace: ks, commands: this.table, pubsub: new PubSubHub(), unblockClient: () => false, startedAt: Date.now(), databases: 16, maxBulkLen: 512 * 1024 * 1024, version: '7.0.15', runId: 'test',
       clients: () => [], configGet: () => [], configSet: () => null, configResetStat: () => {}, lfuPolicy: () => false,
       info: () => '', slowlog: { get: () => [], len: () => 0, reset: () => {} },
       checkPassword: () => 'nopass',
@@ -96,6 +100,7 @@ export class TestServer {
       ks: this.ks, db: this.ks.dbs[this.client.db], out, client: this.client, server: this.server,
       notify: (cls, event, key) => this.notifications.push(`${cls}:${event}:${key}`),
       propagate: (a) => this.propagated.push(a),
+      canBlock: false,
     };
     let cmd = this.table.get(argv[0]);
     if (!cmd) return { err: 'ERR unknown command' };

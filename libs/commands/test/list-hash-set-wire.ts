@@ -30,6 +30,7 @@ export function wire(s: TestServer, ...argv: string[]): string {
     ks: s.ks, db: s.ks.dbs[s.client.db], out: sink, client: s.client, server: s.server,
     notify: (cls, event, key) => s.notifications.push(`${cls}:${event}:${key}`),
     propagate: (a) => s.propagated.push(a),
+    canBlock: false,
   };
   const cmd = s.table.get(argv[0]);
   if (cmd === undefined || !cmd.arityOk(argv.length)) throw new Error(`bad test command ${argv.join(' ')}`);

@@ -65,6 +65,7 @@ class WireServer {
       ks: this.ks, db: this.ks.dbs[this.client.db], out, client: this.client, server: this.server,
       notify: (cls, event, key) => this.notifications.push(`${cls}:${event}:${key}`),
       propagate: (a) => (this.lastPropagated = a),
+      canBlock: false,
     };
     const cmd = this.table.get(argv[0]);
     if (!cmd && argv[0] === 'sadd') return this.sadd(argv[1], argv.slice(2));

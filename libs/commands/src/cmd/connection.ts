@@ -308,6 +308,17 @@ export const connectionCommands: CommandDef[] = [
       }, 'Instructs the server whether to reply to commands.'),
       sub('no-evict', 3, (c, a) => onOff(c, a[2], (on) => (c.client.noEvict = on)), 'Sets the client eviction mode of the connection.', ['admin', 'noscript', 'loading', 'stale']),
       sub('no-touch', 3, (c, a) => onOff(c, a[2], (on) => (c.client.noTouch = on)), 'Controls whether commands sent by the client affect the LRU/LFU of accessed keys.'),
+      sub('unblock', -3, (c, a) => {
+        const id = parseSafeInteger(a[2]);
+        if (id === null) fail(Err.notInteger);
+        let withError = false;
+        if (a.length === 4) {
+          const m = a[3].toUpperCase();
+          if (m === 'ERROR') withError = true;
+          else if (m !== 'TIMEOUT') fail('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+        } else if (a.length > 4) fail(Err.syntax);
+        c.out.integer(c.server.unblockClient(id, withError) ? 1 : 0);
+      }, 'Unblocks a client blocked by a blocking command from a different connection.', ['admin', 'noscript', 'loading', 'stale']),
       sub('getredir', 2, (c) => c.out.integer(-1), 'Returns the client ID to which the connection\'s tracking notifications are redirected.'),
       sub('help', 2, (c) => replyHelp(c, CLIENT_HELP), 'Returns helpful text about the different subcommands.'),
     ],

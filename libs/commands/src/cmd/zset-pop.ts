@@ -9,9 +9,9 @@ import { nonNegativeLongArg, positiveLongArg } from './zset-args';
 import { afterRemoval, KEY1, numkeysSpec, propagateNothing, zdef, zsetEntry } from './zset-common';
 import { ZErr } from './zset-errors';
 
-type Where = 'min' | 'max';
+export type Where = 'min' | 'max';
 
-interface PopReply {
+export interface PopReply {
   /** BZPOP/ZMPOP name the key in the reply. */
   emitKey: boolean;
   /** Each element as a [member, score] array (RESP3 ZPOPMIN with COUNT, ZMPOP always). */
@@ -24,7 +24,7 @@ interface PopReply {
  * Pops up to count members (count -1: no COUNT given, one member) from the first non-empty key.
  * Returns the key popped from, or undefined.
  */
-function genericZpop(ctx: Ctx, keys: string[], where: Where, count: number, shape: PopReply): string | undefined {
+export function genericZpop(ctx: Ctx, keys: string[], where: Where, count: number, shape: PopReply): string | undefined {
   const out = ctx.out;
   let key: string | undefined;
   let entry: Entry | undefined;
