@@ -1,4 +1,4 @@
-import { HashValue, ListValue, SetValue, Value, ZSetValue } from './values';
+import { HashValue, ListValue, SetValue, StreamValue, Value, ZSetValue } from './values';
 
 /** A deep copy of a value (COPY). Strings are immutable and shared. */
 export function cloneValue(v: Value): Value {
@@ -26,5 +26,6 @@ export function cloneValue(v: Value): Value {
     c.compact = v.compact;
     return c;
   }
-  throw new Error('cloneValue: streams are copied by their own module');
+  if (v instanceof StreamValue) return v.clone();
+  throw new Error('cloneValue: unknown value type');
 }

@@ -1,5 +1,6 @@
 import { Deque } from './deque';
 import type { ZSetValue } from './zset';
+import type { StreamValue } from './stream';
 import type { MemberLog } from '../cmd/hash-set-log';
 
 /**
@@ -30,10 +31,7 @@ export class SetValue {
 
 export { ZSetValue } from './zset';
 
-/** A stream (issue 3). Declared so the keyspace can hold one; defined with the stream commands. */
-export interface StreamValue {
-  readonly kind: 'stream';
-}
+export { StreamValue } from './stream';
 
 export type Value = string | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 
