@@ -1,0 +1,2 @@
+export * from './proto';
+export { LogClient, LogClientError, type LogClientOptions, type AppendedBatch, type ReplayedRecord } from './client';
