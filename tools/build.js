@@ -23,7 +23,7 @@ for (const app of apps) {
     format: 'cjs',
     packages: 'external',
     sourcemap: 'linked',
-    keepNames: true,
+    keepNames: false,
     tsconfig: path.join(root, 'tsconfig.json'),
     logLevel: 'warning',
   });
