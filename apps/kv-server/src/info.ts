@@ -58,7 +58,7 @@ const SECTIONS: Record<string, (s: KvServer) => string> = {
       ['maxclients', s.settings.maxclients as number],
       ['client_recent_max_input_buffer', 0],
       ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', 0],
+      ['blocked_clients', s.blocking.count],
       ['tracking_clients', 0],
       ['clients_in_timeout_table', 0],
     ]),
