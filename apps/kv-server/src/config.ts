@@ -19,13 +19,17 @@ export const kvServerSchema: Setting[] = [
   { name: 'notify_keyspace_events', type: 'string', default: '', redisName: 'notify-keyspace-events', mutable: true, help: 'Keyspace notification classes, as in Redis (e.g. KEA).' },
   { name: 'hz', type: 'int', default: 10, min: 1, max: 500, redisName: 'hz', mutable: true, help: 'Frequency of background tasks (active expiry) per second.' },
   { name: 'maxmemory_policy', type: 'enum', default: 'noeviction', redisName: 'maxmemory-policy', mutable: true, enumValues: ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl'], help: 'What is evicted when memory is full.' },
-  { name: 'hash_max_listpack_entries', type: 'int', default: 128, min: 0, redisName: 'hash-max-listpack-entries', mutable: true, help: 'Hashes up to this many fields report the listpack encoding.' },
+  { name: 'hash_max_listpack_entries', type: 'int', default: 512, min: 0, redisName: 'hash-max-listpack-entries', mutable: true, help: 'Hashes up to this many fields report the listpack encoding.' },
   { name: 'hash_max_listpack_value', type: 'int', default: 64, min: 0, redisName: 'hash-max-listpack-value', mutable: true, help: 'Hash fields and values up to this size report the listpack encoding.' },
   { name: 'set_max_intset_entries', type: 'int', default: 512, min: 0, redisName: 'set-max-intset-entries', mutable: true, help: 'Integer sets up to this size report the intset encoding.' },
   { name: 'zset_max_listpack_entries', type: 'int', default: 128, min: 0, redisName: 'zset-max-listpack-entries', mutable: true, help: 'Sorted sets up to this many members report the listpack encoding.' },
   { name: 'zset_max_listpack_value', type: 'int', default: 64, min: 0, redisName: 'zset-max-listpack-value', mutable: true, help: 'Sorted-set members up to this size report the listpack encoding.' },
   { name: 'list_max_listpack_size', type: 'int', default: -2, min: -5, redisName: 'list-max-listpack-size', mutable: true, help: 'Quicklist node size, as in Redis.' },
   { name: 'busy_reply_threshold', type: 'int', default: 5000, min: 0, redisName: 'busy-reply-threshold', mutable: true, help: 'Milliseconds a script may run before other clients get BUSY.' },
+  // Redis's persistence settings, shown as Redis shows them (clients such as redis-benchmark read
+  // them); durability here comes from the stages below, not from RDB or AOF.
+  { name: 'save', type: 'string', default: '', redisName: 'save', help: 'Shown as Redis\'s RDB save points; StrataKV does not write RDB files.' },
+  { name: 'appendonly', type: 'bool', default: false, redisName: 'appendonly', help: 'Shown as Redis\'s AOF switch; use enable_wal for durability.' },
   { name: 'log_level', type: 'enum', default: 'info', enumValues: ['debug', 'info', 'warn', 'error'], redisName: 'loglevel', help: 'Lowest level of log lines written (JSON, one per line).' },
   // Stages (EloqKV): memory only by default; each of these moves a layer out of memory.
   { name: 'enable_data_store', type: 'bool', default: false, help: 'Keep cold data and checkpoints in a data store (--store or --store_service).' },

@@ -3,6 +3,7 @@ import { randomBytes } from 'crypto';
 import {
   CommandTable,
   connectionCommands,
+  encodingLimits,
   dataCommands,
   introspectionCommands,
   Keyspace,
@@ -72,6 +73,7 @@ export class KvServer {
     this.redisNames = new Map(schema.filter((s) => s.redisName).map((s) => [s.redisName as string, s]));
     this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number);
     this.api = this.makeApi(table);
+    this.applyEncodingLimits();
     this.keyspace.observer = {
       modified: (db, key) => {
         this.watches.keyWritten(db, key);
@@ -85,6 +87,15 @@ export class KvServer {
   }
 
   expiredKeys = 0;
+
+  private applyEncodingLimits(): void {
+    const v = this.settings;
+    encodingLimits.hashMaxListpackEntries = v.hash_max_listpack_entries as number;
+    encodingLimits.hashMaxListpackValue = v.hash_max_listpack_value as number;
+    encodingLimits.setMaxIntsetEntries = v.set_max_intset_entries as number;
+    encodingLimits.zsetMaxListpackEntries = v.zset_max_listpack_entries as number;
+    encodingLimits.zsetMaxListpackValue = v.zset_max_listpack_value as number;
+  }
 
   /** Output written to a connection outside its own read (pub/sub, unblocking) is flushed once per turn. */
   scheduleFlush(c: Connection): void {
@@ -195,10 +206,14 @@ export class KvServer {
           if (names.has(name)) return `ERR Duplicate parameter - '${name}'`;
           names.add(name);
           const r = parseValue(s, raw);
-          if ('error' in r) return `ERR CONFIG SET failed (possibly related to argument '${name}') - argument couldn't be parsed into an integer`.replace(' - argument couldn\'t be parsed into an integer', s.type === 'int' || s.type === 'bytes' ? ' - argument couldn\'t be parsed into an integer' : ` - ${r.error}`);
+          if ('error' in r) {
+            const why = s.type === 'int' || s.type === 'bytes' ? "argument couldn't be parsed into an integer" : r.error;
+            return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
+          }
           parsed.push([s, r.value]);
         }
         for (const [s, v] of parsed) this.settings[s.name] = v;
+        this.applyEncodingLimits();
         return null;
       },
       configResetStat: () => {

@@ -10,25 +10,7 @@ import { differentialScript, entryLabel, parseEntry, type Family } from './diffe
  * such an entry is `test.failing`: it turns red once the difference is fixed, so that the entry
  * is removed from here). Keyed by the entry's label.
  */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  // SCAN walks its cursor space in steps and returns a non-zero cursor (10000) for a keyspace of
-  // ~40 keys with COUNT 1000, where Redis finishes in one call ("0"); the first call may miss keys.
-  'SCAN 0 MATCH lcs1 COUNT 1000': 'SCAN does not finish a small keyspace in one call',
-  'SCAN 0 MATCH int COUNT 1000 TYPE string': 'SCAN does not finish a small keyspace in one call',
-  'SCAN 0 MATCH int COUNT 1000 TYPE list': 'SCAN does not finish a small keyspace in one call',
-  // redis-server without a config file says 512 (config.c); redis.conf sets 128 (apps/kv-server/src/config.ts).
-  'CONFIG GET hash-max-listpack-entries': 'built-in default 512 vs 128',
-  // Settings Redis has and the kv-server does not list: redis-benchmark reads both at start
-  // ("WARNING: Could not fetch server CONFIG"). Redis: *2 $4 save $0 "" / *2 appendonly no.
-  'CONFIG GET save': 'empty array instead of ["save", ""]',
-  'CONFIG GET appendonly': 'empty array instead of ["appendonly", "no"]',
-  // Redis 7.0: COMMAND GETKEYS has arity -4, so this is an arity error there.
-  'COMMAND GETKEYS PING': 'command|getkeys arity',
-  // Key-spec flags other than RO/RW/OW/RM are lowercase in Redis ("access", "update").
-  'COMMAND INFO GET': 'key-spec flag case',
-  // ...and an unknown command's entry is the null bulk $-1 in RESP2, not *-1.
-  'COMMAND INFO ZADD nosuchcommand': 'key-spec flag case; null entry type',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 const installed = redisServerInstalled();
 const inCi = process.env.CI === 'true';

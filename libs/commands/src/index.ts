@@ -17,3 +17,4 @@ export * from './types/clone';
 export * from './pubsub';
 export * from './cmd/pubsub';
 export * from './blocking';
+export * from './encoding-limits';

@@ -1,6 +1,7 @@
 // Property tests of ZSetValue's skiplist against a naive sorted array of [member, score].
+import { encodingLimits } from '@strata/commands';
 import fc from 'fast-check';
-import { ZSetValue, ZSET_MAX_LISTPACK_ENTRIES } from '@strata/commands';
+import { ZSetValue } from '@strata/commands';
 
 type Pair = [string, number];
 
@@ -122,13 +123,13 @@ describe('ZSetValue skiplist', () => {
 
   test('encoding: listpack until the entry or value limit, then skiplist for good', () => {
     const z = new ZSetValue();
-    for (let i = 0; i < ZSET_MAX_LISTPACK_ENTRIES; i++) z.set(`m${i}`, i);
+    for (let i = 0; i < encodingLimits.zsetMaxListpackEntries; i++) z.set(`m${i}`, i);
     expect(z.compact).toBe(true);
     z.set('m0', 5); // an update adds no entry
     expect(z.compact).toBe(true);
     z.set('one-more', 1);
     expect(z.compact).toBe(false);
-    for (let i = 0; i < ZSET_MAX_LISTPACK_ENTRIES; i++) z.delete(`m${i}`);
+    for (let i = 0; i < encodingLimits.zsetMaxListpackEntries; i++) z.delete(`m${i}`);
     expect(z.compact).toBe(false);
     const long = new ZSetValue();
     long.set('x'.repeat(64), 1);

@@ -50,7 +50,7 @@ function hello(ctx: Ctx, argv: string[]): void {
       checkClientName(name);
     } else fail(`ERR Syntax error in HELLO option '${argv[i]}'`);
   }
-  if (!ctx.client.authenticated) fail('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  if (!ctx.client.authenticated) fail('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   if (name !== undefined) ctx.client.name = name;
   ctx.client.setProtocol(proto);
   const o = ctx.out;

@@ -1,17 +1,16 @@
 // How hash commands change a HashValue: the listpack→hashtable flag and the member log stay right
 // only if every change goes through these helpers.
+import { encodingLimits } from '../encoding-limits';
 import { HashValue } from '../types/values';
 import { MemberLog } from './hash-set-log';
 
 /** Redis 7.0 defaults of hash-max-listpack-entries and hash-max-listpack-value. */
-export const HASH_MAX_LISTPACK_ENTRIES = 128;
-export const HASH_MAX_LISTPACK_VALUE = 64;
 
 /** hashTypeTryConversion: any argument longer than hash-max-listpack-value ends the listpack. */
 export function convertForArgs(hv: HashValue, argv: string[], from: number, to: number): void {
   if (!hv.compact) return;
   for (let i = from; i <= to; i++) {
-    if (argv[i].length > HASH_MAX_LISTPACK_VALUE) {
+    if (argv[i].length > encodingLimits.hashMaxListpackValue) {
       hv.compact = false;
       return;
     }
@@ -21,13 +20,13 @@ export function convertForArgs(hv: HashValue, argv: string[], from: number, to: 
 /** hashTypeSet: sets a field; true when it is new. */
 export function setField(hv: HashValue, field: string, value: string): boolean {
   // As Redis 7.0's hashTypeSet, for HINCRBY* whose value was not seen by convertForArgs.
-  if (hv.compact && (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) hv.compact = false;
+  if (hv.compact && (field.length > encodingLimits.hashMaxListpackValue || value.length > encodingLimits.hashMaxListpackValue)) hv.compact = false;
   const map = hv.map;
   const before = map.size;
   map.set(field, value);
   if (map.size === before) return false;
   if (hv.log !== null) hv.log.added(field);
-  if (hv.compact && map.size > HASH_MAX_LISTPACK_ENTRIES) hv.compact = false;
+  if (hv.compact && map.size > encodingLimits.hashMaxListpackEntries) hv.compact = false;
   return true;
 }
 

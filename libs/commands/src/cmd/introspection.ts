@@ -83,7 +83,7 @@ function commandInfo(ctx: Ctx, c: Command): void {
     o.array(1);
     o.map(3);
     o.bulk('flags');
-    const kf = c.isWrite ? ['RW', 'UPDATE'] : ['RO', 'ACCESS'];
+    const kf = c.isWrite ? ['RW', 'update'] : ['RO', 'access'];
     o.set(kf.length);
     for (const f of kf) o.simple(f);
     o.bulk('begin_search');
@@ -158,7 +158,7 @@ function commandInfoCmd(ctx: Ctx, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     const c = lookupFull(ctx, argv[i]);
     if (c) commandInfo(ctx, c);
-    else ctx.out.nullArray();
+    else ctx.out.nullBulk();
   }
 }
 
@@ -205,7 +205,7 @@ function commandGetKeys(ctx: Ctx, argv: string[], withFlags: boolean): void {
     else {
       ctx.out.array(2);
       ctx.out.bulk(args[i]);
-      const kf = c.isWrite ? ['RW', 'UPDATE'] : ['RO', 'ACCESS'];
+      const kf = c.isWrite ? ['RW', 'update'] : ['RO', 'access'];
       ctx.out.set(kf.length);
       for (const f of kf) ctx.out.simple(f);
     }
@@ -249,8 +249,8 @@ export const introspectionCommands: CommandDef[] = [
       cmdSub('info', -2, commandInfoCmd, 'Returns information about one, multiple or all commands.', '2.8.13'),
       cmdSub('docs', -2, commandDocsCmd, 'Returns documentary information about one, multiple or all commands.'),
       cmdSub('list', -2, commandList, 'Returns a list of command names.'),
-      cmdSub('getkeys', -3, (c, a) => commandGetKeys(c, a, false), 'Extracts the key names from an arbitrary command.', '2.8.13'),
-      cmdSub('getkeysandflags', -3, (c, a) => commandGetKeys(c, a, true), 'Extracts the key names and access flags for an arbitrary command.'),
+      cmdSub('getkeys', -4, (c, a) => commandGetKeys(c, a, false), 'Extracts the key names from an arbitrary command.', '2.8.13'),
+      cmdSub('getkeysandflags', -4, (c, a) => commandGetKeys(c, a, true), 'Extracts the key names and access flags for an arbitrary command.'),
       cmdSub('help', 2, (c) => replyHelp(c, COMMAND_HELP), 'Returns helpful text about the different subcommands.', '5.0.0'),
     ],
   },

@@ -162,7 +162,9 @@ function scan(ctx: Ctx, argv: string[]): void {
   const found: string[] = [];
   const now = ctx.ks.now;
   let visited = 0;
-  const maxVisits = Math.max(count * 10, 100);
+  // Like Redis's count*10 bound on bucket visits; a database no bigger than COUNT is finished in
+  // one call, as Redis finishes a small hash table.
+  const maxVisits = ctx.db.size <= count ? SLOT_COUNT : Math.max(count * 10, 100);
   while (slot < SLOT_COUNT && found.length < count && visited < maxVisits) {
     const map = ctx.db.slotKeys(slot);
     slot++;

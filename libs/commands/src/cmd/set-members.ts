@@ -2,12 +2,12 @@
 // only if every change goes through these helpers. Redis 7.0 has two set encodings: intset
 // (sorted integers, while every member is a string2ll integer and there are at most
 // set-max-intset-entries) and hashtable.
+import { encodingLimits } from '../encoding-limits';
 import { SetValue } from '../types/values';
 import { MemberLog } from './hash-set-log';
 import { isInt64String } from './list-hash-set-args';
 
 /** Redis 7.0 default of set-max-intset-entries. */
-export const SET_MAX_INTSET_ENTRIES = 512;
 
 /** setTypeCreate: an empty set whose encoding suits its first member. */
 export function newSetFor(first: string): SetValue {
@@ -23,7 +23,7 @@ export function addMember(sv: SetValue, member: string): boolean {
   set.add(member);
   if (set.size === before) return false;
   if (sv.log !== null) sv.log.added(member);
-  if (sv.encoding === 'intset' && (set.size > SET_MAX_INTSET_ENTRIES || !isInt64String(member))) sv.encoding = 'hashtable';
+  if (sv.encoding === 'intset' && (set.size > encodingLimits.setMaxIntsetEntries || !isInt64String(member))) sv.encoding = 'hashtable';
   return true;
 }
 
@@ -72,7 +72,7 @@ export function orderedMembers(sv: SetValue): Iterable<string> {
 
 /** The encoding Redis gives a set it builds afresh from these members (SPOP's rebuilt remainder). */
 export function freshEncoding(sv: SetValue): 'intset' | 'hashtable' {
-  if (sv.set.size > SET_MAX_INTSET_ENTRIES) return 'hashtable';
+  if (sv.set.size > encodingLimits.setMaxIntsetEntries) return 'hashtable';
   for (const m of sv.set) if (!isInt64String(m)) return 'hashtable';
   return 'intset';
 }

@@ -1,3 +1,4 @@
+import { encodingLimits } from '../encoding-limits';
 /**
  * Sorted set: a member → score map plus a skiplist ordered by (score, member) with spans, so rank
  * and range are O(log n) as in Redis.
@@ -6,8 +7,6 @@ const MAX_LEVEL = 32;
 const P = 0.25;
 
 /** Redis's zset-max-listpack-entries / zset-max-listpack-value defaults. */
-export const ZSET_MAX_LISTPACK_ENTRIES = 128;
-export const ZSET_MAX_LISTPACK_VALUE = 64;
 
 class Node {
   readonly next: (Node | null)[];
@@ -38,7 +37,7 @@ export class ZSetValue {
   /** A new set encoded as Redis's zsetTypeCreate would pick for the expected size and longest member. */
   static create(sizeHint: number, maxMemberLength: number): ZSetValue {
     const z = new ZSetValue();
-    z.compact = sizeHint <= ZSET_MAX_LISTPACK_ENTRIES && maxMemberLength <= ZSET_MAX_LISTPACK_VALUE;
+    z.compact = sizeHint <= encodingLimits.zsetMaxListpackEntries && maxMemberLength <= encodingLimits.zsetMaxListpackValue;
     return z;
   }
 
@@ -48,7 +47,7 @@ export class ZSetValue {
 
   /** Redis's zsetConvertToListpackIfNeeded, applied to the result of a store command. */
   fitEncoding(maxMemberLength: number): void {
-    this.compact = this.size <= ZSET_MAX_LISTPACK_ENTRIES && maxMemberLength <= ZSET_MAX_LISTPACK_VALUE;
+    this.compact = this.size <= encodingLimits.zsetMaxListpackEntries && maxMemberLength <= encodingLimits.zsetMaxListpackValue;
   }
 
   score(member: string): number | undefined {
@@ -61,7 +60,7 @@ export class ZSetValue {
     if (old !== undefined) {
       if (old === score) return; // 0 and -0 are equal: no update, as in Redis
       this.unlink(member, old);
-    } else if (this.compact && (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
+    } else if (this.compact && (this.dict.size + 1 > encodingLimits.zsetMaxListpackEntries || member.length > encodingLimits.zsetMaxListpackValue)) {
       this.compact = false; // one-way, as Redis's listpack → skiplist conversion
     }
     // A listpack stores -0 as the integer 0; a skiplist keeps the double's sign.
