@@ -18,3 +18,4 @@ export * from './pubsub';
 export * from './cmd/pubsub';
 export * from './blocking';
 export * from './encoding-limits';
+export * from './rdb';
