@@ -12,13 +12,9 @@ local spack, sunpack = string.pack, string.unpack
 local mtype, mfloor, mhuge, mtointeger = math.type, math.floor, math.huge, math.tointeger
 local tconcat, tpack, tunpack = table.concat, table.pack, table.unpack
 
-local function rethrow(r)
-  if r[1] then return tunpack(r, 2, r.n) end
-  error(r[2], 3)
-end
-local function api(fn)
-  return function(...) return rethrow(tpack(pcall(fn, ...))) end
-end
+-- Every function here is exposed through the engine's C trampoline (see lua-context.ts), which
+-- gives position-less errors the caller's "user_script:N: " prefix: raise at level 0.
+local function api(fn) return fn end
 local function typename(v)
   if v == nil then return 'no value' end
   return type(v)

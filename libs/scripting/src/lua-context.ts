@@ -108,6 +108,30 @@ export class LuaContext {
       m._lua_pushboolean(s, verdict ? 1 : 0);
       return 1;
     });
+    // wrap(f): a C closure calling f. Functions the sandbox implements in Lua are exposed through
+    // it so that (1) `return f()` in a script keeps the script's frame (a tail call replaces a Lua
+    // frame, not a C one) and (2) an error they raise without position gets the script's
+    // "user_script:N: " prefix, as errors of Redis's C libraries do.
+    const trampoline = m.addFunction((s: number) => {
+      const n = m._lua_gettop(s);
+      m._lua_pushvalue(s, REGISTRY - 1);
+      m._lua_rotate(s, 1, 1);
+      if (m._lua_pcallk(s, n, -1, 0, 0, 0) !== LUA_OK) {
+        if (m._lua_type(s, -1) === LuaType.String) {
+          m._luaL_where(s, 1);
+          m._lua_rotate(s, -2, 1);
+          m._lua_concat(s, 2);
+        }
+        m._lua_error(s);
+      }
+      return m._lua_gettop(s);
+    }, 'ii');
+    this.natives.push(trampoline);
+    add('wrap', (s) => {
+      m._lua_settop(s, 1);
+      m._lua_pushcclosure(s, trampoline, 1);
+      return 1;
+    });
     // cjson.null: a userdata, which converts to a null reply like Redis's NULL lightuserdata
     m._lua_newuserdatauv(L, 0, 0);
     b.setField(L, t, 'null');

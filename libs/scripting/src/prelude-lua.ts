@@ -68,9 +68,9 @@ local function missingGlobal(_, name)
   error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
 end
 
--- math.random as Redis: its own rand48, reseeded with 0 before each script, so a script
--- gives the same sequence everywhere (replicas, AOF replay).
-local rx = 0
+-- math.random as Redis 7.0: its own rand48 with the default start state, one sequence for the
+-- life of the state (7.0 no longer reseeds per script: effects are what replicas receive).
+local rx = 0x1234ABCD330E
 local function srand48(seed) rx = ((seed & 0xffffffff) << 16) | 0x330E end
 local function lrand48()
   rx = (rx * 0x5DEECE66D + 0xB) & 0xFFFFFFFFFFFF
@@ -79,7 +79,7 @@ end
 local function checkint(x, i, fname)
   local n = tonumber(x)
   if n == nil then
-    error(sformat("bad argument #%d to '%s' (number expected, got %s)", i, fname, x == nil and 'no value' or type(x)), 3)
+    error(sformat("bad argument #%d to '%s' (number expected, got %s)", i, fname, x == nil and 'no value' or type(x)), 0)
   end
   n = n >= 0 and mfloor(n) or -mfloor(-n)
   return n
@@ -90,16 +90,24 @@ local function random(...)
   if n == 0 then return r end
   if n == 1 then
     local u = checkint((...), 1, 'random')
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 0) end
     return mfloor(r * u) + 1
   end
   if n == 2 then
     local l, u = ...
     l, u = checkint(l, 1, 'random'), checkint(u, 2, 'random')
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 0) end
     return mfloor(r * (u - l + 1)) + l
   end
-  error('wrong number of arguments', 2)
+  error('wrong number of arguments', 0)
+end
+
+local wrap = N.wrap
+local function wrapAll(t)
+  for k, v in next, t do
+    if type(v) == 'function' then t[k] = wrap(v) end
+  end
+  return t
 end
 
 local function copy(src, names)
@@ -113,7 +121,7 @@ stringLib.gfind = string.gmatch
 
 local tableLib = copy(table, { 'concat', 'insert', 'remove', 'sort' })
 tableLib.getn = function(t) return #t end
-tableLib.setn = function() error("'setn' is obsolete", 2) end
+tableLib.setn = function() error("'setn' is obsolete", 0) end
 tableLib.maxn = function(t)
   local max = 0
   for k in next, t do
@@ -192,7 +200,7 @@ G0.loadstring = function(s, chunkname)
 end
 G0.load = function(f, chunkname)
   if type(f) ~= 'function' then
-    error("bad argument #1 to 'load' (function expected, got " .. (f == nil and 'no value' or type(f)) .. ')', 2)
+    error("bad argument #1 to 'load' (function expected, got " .. (f == nil and 'no value' or type(f)) .. ')', 0)
   end
   return load(f, chunkname, 't', ENV)
 end
@@ -201,6 +209,11 @@ G0.__redis__err__handler = handler
 -- Libraries scripts use. The string metatable's __index becomes the readonly view so that
 -- ("x"):upper() still works and nobody can patch string methods through it.
 local libs = libsChunk(N.null)
+for _, name in ipairs({ 'gcinfo', 'rawset', 'setmetatable', 'loadstring', 'load' }) do G0[name] = wrap(G0[name]) end
+wrapAll(tableLib)
+mathLib.random = wrap(mathLib.random)
+mathLib.randomseed = wrap(mathLib.randomseed)
+for _, lib in next, libs do wrapAll(lib) end
 G0.string = protect(stringLib)
 getmetatable('').__index = G0.string
 getmetatable('').__metatable = false
@@ -281,11 +294,14 @@ redis.debug = function() end
 redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
 redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL = 0, 1, 2, 2, 3
 redis.REDIS_VERSION, redis.REDIS_VERSION_NUM = version, versionNum
+for _, name in ipairs({ 'sha1hex', 'error_reply', 'status_reply', 'log', 'setresp', 'set_repl', 'replicate_commands', 'breakpoint', 'debug' }) do
+  redis[name] = wrap(redis[name])
+end
 G0.redis = protect(redis)
 
 setmetatable(G0, { __index = missingGlobal, __metatable = false })
 
-local H = { handler = handler, G0 = G0, seed = function() srand48(0) end }
+local H = { handler = handler, G0 = G0 }
 
 -- Runs f(...) under the handler: (true, first result) or (false, error table).
 H.run = function(f, ...)
@@ -357,7 +373,7 @@ local function register(...)
   pending[name] = callback
   order[#order + 1] = { name, flagList, description or false }
 end
-rawset(loadRedis, 'register_function', register)
+rawset(loadRedis, 'register_function', wrap(register))
 rawset(loadRedis, 'log', redis.log)
 for _, k in ipairs({ 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM' }) do
   rawset(loadRedis, k, redis[k])

@@ -50,6 +50,8 @@ export interface LuaModule {
   _lua_next(L: number, idx: number): number;
   _lua_pcallk(L: number, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
   _lua_error(L: number): number;
+  _luaL_where(L: number, level: number): void;
+  _lua_concat(L: number, n: number): void;
   _lua_newthread(L: number): number;
   _lua_resetthread(L: number): number;
   _lua_resume(L: number, from: number, narg: number, nres: number): number;
