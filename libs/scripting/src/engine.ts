@@ -102,7 +102,7 @@ export class ScriptEngine implements ScriptHost {
       versionNum: 0x07000f,
       ...opts,
     };
-    this.hookPtr = m.addFunction((L: number) => this.onHook(L), 'vii');
+    this.hookPtr = m.addFunction((L: number, ar: number) => this.onHook(L, ar), 'vii');
     this.evalLua = this.newContext('eval');
     this.functionLua = this.newContext('function');
     this.functions = new FunctionLibraries(this.functionLua, (name, keys, args, ro) => this.fcallRun(name, keys, args, ro));
@@ -129,10 +129,10 @@ export class ScriptEngine implements ScriptHost {
     return this.opts.aclCheck ? this.opts.aclCheck(argv) : true;
   }
 
-  onHook(L: number): void {
+  onHook(L: number, ar = 0): void {
     const run = this.run;
     if (run === null) return;
-    if (run.killed) {
+    if (run.killed && !(ar !== 0 && this.inPrelude(L, ar))) {
       // Fire on every instruction from now on, so a pcall in the script cannot swallow the kill.
       this.m._lua_sethook(L, this.hookPtr, 8, 1);
       this.b.raiseTable(L, ScriptErr.killed);
@@ -144,6 +144,20 @@ export class ScriptEngine implements ScriptHost {
       run.yieldAt = now + this.opts.sliceMs;
       this.m._lua_yieldk(L, 0, 0, 0);
     }
+  }
+
+  /**
+   * The hook fires in the prelude's own Lua too (the message handler, the pcall wrapper). The
+   * kill error is not raised there: an error inside the message handler would end the script
+   * with "error in error handling" instead of the kill message.
+   */
+  private inPrelude(L: number, ar: number): boolean {
+    const m = this.m;
+    m._lua_getinfo(L, this.b.cstring('S'), ar);
+    // lua_Debug on wasm32: event, name, namewhat, what, source (pointer at byte 16)
+    const source = m.HEAPU32[(ar + 16) >> 2];
+    const heap = m.HEAPU8;
+    return heap[source] === 61 && heap[source + 1] === 115 && heap[source + 2] === 116 && heap[source + 3] === 114; // "=str"
   }
 
   // ---- state the server asks about

@@ -16,7 +16,7 @@ export interface ScriptHost {
   /** ACL verdict for redis.acl_check_cmd; undefined when the command does not exist. */
   aclCheck(argv: string[]): boolean | undefined;
   /** Called every `hookInstructions` VM instructions of the script's thread(s). */
-  onHook(L: number): void;
+  onHook(L: number, ar: number): void;
 }
 
 export type LuaMode = 'eval' | 'function';

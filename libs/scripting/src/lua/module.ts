@@ -58,6 +58,7 @@ export interface LuaModule {
   _lua_yieldk(L: number, nresults: number, ctx: number, k: number): number;
   _lua_isyieldable(L: number): number;
   _lua_sethook(L: number, fn: number, mask: number, count: number): void;
+  _lua_getinfo(L: number, what: number, ar: number): number;
   _lua_setupvalue(L: number, funcindex: number, n: number): number;
 }
 
