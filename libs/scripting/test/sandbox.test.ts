@@ -90,7 +90,7 @@ describe('redis.*', () => {
     engine.flush();
     expect(engine.evalsha('e0e1f9fabfc9d4800c877a703b823ac0578ff8db', [], [])).toEqual({ t: 'error', s: ScriptErr.noScript });
     expect(engine.load('return 1 +')).toEqual({ t: 'error', s: "ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'" });
-    expect(splitKeys('x', [], 'fcall')).toEqual({ t: 'error', s: ScriptErr.badNumKeys });
+    expect(splitKeys('x', [], 'function')).toEqual({ t: 'error', s: ScriptErr.badNumKeys });
     engine.close();
   });
 
