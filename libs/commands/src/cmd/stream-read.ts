@@ -76,10 +76,8 @@ export function parseStreamRead(ctx: Ctx, argv: string[]): StreamReadRequest {
     } else if (isKeyword(o, 'STREAMS') && more > 0) {
       streamsArg = i + 1;
       nStreams = argv.length - streamsArg;
-      if (nStreams % 2 !== 0) {
-        const symbol = isGroup ? '>' : '$';
-        fail(`ERR Unbalanced '${isGroup ? 'xreadgroup' : 'xread'}' list of streams: for each stream key an ID or '${symbol}' must be specified.`);
-      }
+      // 7.0 words it the same for XREADGROUP.
+      if (nStreams % 2 !== 0) fail("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
       nStreams /= 2;
       break;
     } else if (isKeyword(o, 'GROUP') && more >= 2) {
@@ -156,6 +154,8 @@ export function readStreamsForClient(ctx: Ctx, req: StreamReadRequest): boolean 
       serve = true;
       after = group.lastId;
     }
+    if (!serve) continue;
+    // Redis 7.0 creates the consumer only when it serves it.
     let consumer = lookupConsumer(ctx, group, g.consumer);
     if (consumer === undefined) {
       consumer = createConsumer(ctx, group, g.consumer, key) as Consumer;
@@ -163,7 +163,6 @@ export function readStreamsForClient(ctx: Ctx, req: StreamReadRequest): boolean 
     }
     // Group state lives in the value: record the write so checkpoints and the WAL see it.
     ctx.db.written(key, entry as Entry);
-    if (!serve) continue;
     const start = (after as StreamId) === ID_MAX ? ID_MAX : (after as StreamId) + 1n;
     const items = history
       ? readHistory(ctx, s, consumer, start, req.count)
