@@ -1,8 +1,8 @@
 /**
  * Raft traffic between log-servers: one long-lived LogPeer.Raft stream per destination server,
  * carrying every message for it that was produced in one event-loop turn, across all groups, as
- * one RaftBatch. Raft tolerates loss, so a broken or congested stream drops messages and is
- * re-opened on the next send rather than buffering without bound.
+ * one RaftBatch. Raft tolerates loss, so a broken stream drops messages and is re-opened on the
+ * next send, and a congested one drops appends rather than buffering without bound.
  */
 import * as grpc from '@grpc/grpc-js';
 import { Entry, Message, MessageType } from '@strata/raft';
@@ -103,12 +103,14 @@ export class GrpcPeerTransport implements PeerTransport {
       if (link.queue.length === 0) continue;
       const messages = link.queue;
       link.queue = [];
-      if (link.congested) {
-        link.dropped += messages.length;
-        continue;
-      }
+      // While the stream is congested, appends carrying entries are dropped (Raft resends them);
+      // small control messages (heartbeats, votes, responses) still go, or a busy leader would
+      // lose its quorum contact and step down.
+      const toSend = link.congested ? messages.filter((m) => m.entries.length === 0 && !m.has_snapshot) : messages;
+      link.dropped += messages.length - toSend.length;
+      if (toSend.length === 0) continue;
       const stream = link.stream ?? this.openStream(address, link);
-      if (!stream.write({ messages, from_address: this.selfAddress })) {
+      if (!stream.write({ messages: toSend, from_address: this.selfAddress }) && !link.congested) {
         link.congested = true;
         stream.once('drain', () => (link.congested = false));
       }

@@ -1,2 +1,2 @@
 export * from './proto';
-export { LogClient, LogClientError, type LogClientOptions, type AppendedBatch, type ReplayedRecord } from './client';
+export { LogClient, LogClientError, type LogClientOptions, type LogRecordInput, type AppendedBatch, type ReplayedRecord } from './client';

@@ -164,7 +164,11 @@ export class Replica {
 
   /** Proposes a command on the leader; resolves with its apply result once committed and applied. */
   propose(build: (proposalId: number) => Command): Promise<ApplyResult> {
-    this.checkLeader();
+    try {
+      this.checkLeader();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const proposalId = this.nextProposalId();
     const data = encodeCommand(build(proposalId));
     try {
@@ -199,7 +203,7 @@ export class Replica {
    * the quorum answered, has applied everything committed before the call.
    */
   async readBarrier(): Promise<void> {
-    this.checkLeader();
+    this.checkLeader(); // async function: a throw here rejects the promise
     const ctx = `${this.nodeId}:${++this.readCounter}`;
     const index = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
