@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { composeFile } from './compose';
+import { composeFile, writeComposeFiles } from './compose';
 import { down, findRoot, formatStatus, kill, LaunchError, logs, restart, status, up } from './launcher';
 import { loadTopology, TopologyError } from './topology';
 
@@ -16,6 +16,7 @@ export const USAGE = `usage: npm run cluster -- COMMAND [ARGS] [--state_dir=DIR]
   restart NAME [FILE]                       stop and start one process on the same port
   logs NAME [FILE]                          print a process's log file
   compose FILE                              print the docker-compose file of the topology
+  compose --write                           regenerate deploy/compose/<name>.yaml from deploy/local/*.yaml
 Clusters live in --state_dir (default ./.cluster/<topology name>/).`;
 
 export interface CliIo {
@@ -40,7 +41,7 @@ function parse(argv: string[]): Parsed {
   return { args, opts };
 }
 
-const KNOWN_OPTS = new Set(['state_dir', 'grace_s', 'no_build', 'keep_on_failure', 'purge', 'help']);
+const KNOWN_OPTS = new Set(['state_dir', 'grace_s', 'no_build', 'keep_on_failure', 'purge', 'write', 'help']);
 
 function stateDirFor(cwd: string, opts: Map<string, string>, file: string | undefined): string {
   const explicit = opts.get('state_dir');
@@ -114,6 +115,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.out.write(logs(stateDirFor(io.cwd, opts, rest[1]), rest[0]));
         return 0;
       case 'compose':
+        if (opts.has('write')) {
+          need(0, '--write');
+          for (const f of writeComposeFiles(findRoot())) print(`wrote ${f}`);
+          return 0;
+        }
         need(1, 'FILE');
         io.out.write(composeFile(loadTopology(path.resolve(io.cwd, rest[0])), findRoot()));
         return 0;

@@ -4,10 +4,11 @@
  * service name. References resolve to `<service>:<port inside the container>`, data dirs to a
  * named volume at /data. Output is deterministic so a test can compare it with the committed files.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Document, Scalar, visit } from 'yaml';
 import { Kind, KIND_INFO } from './kinds';
-import { resolveRefs, startLevels, Topology } from './topology';
+import { loadTopology, resolveRefs, startLevels, Topology } from './topology';
 
 const DATA = '/data';
 
@@ -43,7 +44,7 @@ function backendService(kind: Kind, name: string, port: number): Service {
     return {
       image: 'cassandra:5.0',
       // The seed's settings; the CQL port follows the topology.
-      environment: { CASSANDRA_CLUSTER_NAME: 'stratakv', CASSANDRA_DC: 'DC1', MAX_HEAP_SIZE: '1G', HEAP_NEWSIZE: '200M' },
+      environment: { CASSANDRA_CLUSTER_NAME: 'stratakv', MAX_HEAP_SIZE: '1G', HEAP_NEWSIZE: '200M' },
       command: port === 9042 ? undefined : ['cassandra', '-f', `-Dcassandra.native_transport_port=${port}`],
       ports: [`${port}:${port}`],
       volumes: [`${name}-data:/var/lib/cassandra`],
@@ -112,4 +113,23 @@ export function composeFile(topo: Topology, root: string): string {
     },
   });
   return `${header}\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+/** The topology files whose compose files are committed: every deploy/local/*.yaml. */
+export function topologyFiles(root: string): string[] {
+  const dir = path.join(root, 'deploy/local');
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+export const composePathOf = (root: string, topo: Topology) => path.join(root, 'deploy/compose', `${topo.name}.yaml`);
+
+/** Regenerates deploy/compose/<name>.yaml for every topology file; returns the files written. */
+export function writeComposeFiles(root: string): string[] {
+  fs.mkdirSync(path.join(root, 'deploy/compose'), { recursive: true });
+  return topologyFiles(root).map((file) => {
+    const topo = loadTopology(file);
+    const out = composePathOf(root, topo);
+    fs.writeFileSync(out, composeFile(topo, root));
+    return path.relative(root, out);
+  });
 }
