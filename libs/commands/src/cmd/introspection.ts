@@ -3,7 +3,7 @@ import type { Ctx } from '../context';
 import { Err, fail } from '../errors';
 import type { Entry } from '../keyspace';
 import { Command, NO_KEYS, type CommandDef } from '../table';
-import { HashValue, ListValue, SetValue, ZSetValue } from '../types/values';
+import { HashValue, ListValue, SetValue, StreamValue, ZSetValue } from '../types/values';
 import { replyHelp } from './connection';
 import { globMatch } from './util';
 
@@ -59,6 +59,7 @@ function memoryUsage(key: string, e: Entry): number {
   else if (v instanceof HashValue) for (const [f, x] of v.map) bytes += sds(f.length) + sds(x.length) + (v.compact ? 0 : 24);
   else if (v instanceof SetValue) for (const m of v.set) bytes += v.encoding === 'intset' ? 8 : sds(m.length) + 24;
   else if (v instanceof ZSetValue) for (const [m] of v.dict) bytes += sds(m.length) + (v.compact ? 10 : 56);
+  else if (v instanceof StreamValue) bytes += v.memoryEstimate();
   return bytes;
 }
 

@@ -109,7 +109,10 @@ function xadd(ctx: Ctx, argv: string[]): void {
   if (a.idGiven && a.seqGiven && a.id === ID_ZERO) fail('ERR The ID specified in XADD must be greater than 0-0');
   const key = argv[1];
   const e = streamEntry(ctx, key);
-  if (e === undefined && a.noMkstream) return ctx.out.nullBulk();
+  if (e === undefined && a.noMkstream) {
+    ctx.propagate([]);
+    return ctx.out.nullBulk();
+  }
   const s = e === undefined ? new StreamValue() : (e.value as StreamValue);
   if (s.lastId === ID_MAX) fail('ERR The stream has exhausted the last possible ID, unable to add more items');
   const id = nextId(ctx, s, a);

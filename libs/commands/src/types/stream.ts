@@ -221,6 +221,21 @@ export class StreamValue {
     return countRaxNodes(keys, 0, keys.length, 0, false);
   }
 
+  /**
+   * Redis's order of magnitude for MEMORY USAGE: the stream struct and rax, each node's listpack
+   * bytes plus its rax node, and per group and consumer their structs, with 16-byte rax keys and a
+   * NACK (32 bytes) per pending entry in the group PEL plus the consumer PEL's key.
+   */
+  memoryEstimate(): number {
+    let bytes = 64 + 24 * this.raxNodeCount();
+    for (const n of this.nodes) bytes += n.bytes + 16;
+    for (const [name, g] of this.groups) {
+      bytes += 64 + name.length + g.pel.size * (16 + 32 + 16);
+      for (const c of g.consumers.values()) bytes += 48 + c.name.length;
+    }
+    return bytes;
+  }
+
   clone(): StreamValue {
     const c = new StreamValue();
     c.nodes = this.nodes.map((n) => n.clone());
