@@ -54,6 +54,8 @@ export class Connection implements ClientState, ClientView {
   /** A watched key was written: the next EXEC fails. */
   watchDirty = false;
   blocked: BlockedState | null = null;
+  /** Waiting for a late reply (a script that yielded). */
+  awaiting = false;
   /** Commands that arrived while blocked, run in order once unblocked. */
   private pending: string[][] = [];
   /** Reused for every command of this connection: no allocation per command. */
@@ -148,7 +150,7 @@ export class Connection implements ClientState, ClientView {
 
   private readonly onCommand = (argv: string[]): void => {
     if (this.closed || this.closeAfterReply) return;
-    if (this.blocked !== null || this.pending.length > 0) {
+    if (this.blocked !== null || this.awaiting || this.pending.length > 0) {
       this.pending.push(argv);
       return;
     }
@@ -177,7 +179,7 @@ export class Connection implements ClientState, ClientView {
 
   /** After being unblocked: runs what was pipelined behind the blocking command. */
   runPending(): void {
-    while (this.pending.length > 0 && this.blocked === null && !this.closed && !this.closeAfterReply) {
+    while (this.pending.length > 0 && this.blocked === null && !this.awaiting && !this.closed && !this.closeAfterReply) {
       this.run(this.pending.shift() as string[]);
     }
     this.server.scheduleFlush(this);

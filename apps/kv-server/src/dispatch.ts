@@ -9,8 +9,13 @@ import {
   SUBSCRIBED_MODE_ALLOWED,
   subscribedModeError,
 } from '@strata/commands';
+import { writeValue, type RespValue } from '@strata/resp';
 import type { BlockedState, Connection } from './connection';
+import { AsyncReply } from './scripting';
 import type { KvServer } from './server';
+
+/** Marks a continuation whose replies were already written (EXEC after a yielding script). */
+const NO_REPLY: RespValue = { t: 'null' };
 
 /** Commands that act on the transaction itself instead of being queued by MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -41,6 +46,11 @@ export class Dispatcher {
     if (conn.proto === 2 && conn.subscriptions.any && !SUBSCRIBED_MODE_ALLOWED.has(top.def.name)) {
       return this.reject(conn, subscribedModeError(cmd.fullName), cmd);
     }
+    const scripting = this.server.scripting;
+    if (scripting !== undefined && scripting.engine.running && !cmd.flagSet.has('allow_busy')) {
+      // A script that yielded holds the dataset: others are told BUSY (Redis's rule).
+      return this.reject(conn, (scripting.engine.busyError() as { s: string }).s, cmd);
+    }
     if (conn.multi !== null && !TX_CONTROL.has(top.def.name)) {
       if (cmd.flagSet.has('no_multi')) return this.reject(conn, 'ERR Command not allowed inside a transaction', cmd);
       conn.multi.queue.push({ cmd, argv });
@@ -54,8 +64,22 @@ export class Dispatcher {
       conn.writer.bulk(argv.length > 1 ? argv[1] : '');
       return;
     }
-    this.run(conn, cmd, argv, true);
+    const async = this.run(conn, cmd, argv, true);
+    if (async !== undefined) return this.await(conn, async.promise, (v) => v !== NO_REPLY && writeValue(conn.writer, v));
     this.server.blocking.serveReady();
+  }
+
+  /** Parks a connection until a late reply is written (see AsyncReply). */
+  private await(conn: Connection, promise: Promise<RespValue>, write: (v: RespValue) => void): void {
+    conn.awaiting = true;
+    promise
+      .then(write, (e: Error) => conn.writer.error(`ERR ${e.message}`.replace(/[\r\n]/g, ' ')))
+      .finally(() => {
+        conn.awaiting = false;
+        this.server.blocking.serveReady();
+        conn.runPending();
+        this.server.flushScheduled();
+      });
   }
 
   /** EXEC: the queued commands run back to back; their replies form one array. */
@@ -68,7 +92,26 @@ export class Dispatcher {
     if (m.aborted) throw new CommandError('EXECABORT Transaction discarded because of previous errors.');
     if (dirty) return conn.writer.nullArray();
     conn.writer.array(m.queue.length);
-    for (const q of m.queue) this.run(conn, q.cmd, q.argv, false);
+    this.execFrom(conn, m.queue, 0);
+  }
+
+  /** Runs queued commands from index i; a script that yields continues the rest when it ends. */
+  private execFrom(conn: Connection, queue: { cmd: Command; argv: string[] }[], i: number): void {
+    for (; i < queue.length; i++) {
+      const async = this.run(conn, queue[i].cmd, queue[i].argv, false);
+      if (async !== undefined) {
+        const next = i + 1;
+        // Thrown to the EXEC's own run(), which parks the connection; the rest runs in the
+        // promise's continuation, before any other client's command (the script holds BUSY).
+        throw new AsyncReply(
+          async.promise.then((v) => {
+            writeValue(conn.writer, v);
+            this.execFrom(conn, queue, next);
+            return NO_REPLY;
+          }),
+        );
+      }
+    }
   }
 
   discardTransaction(conn: Connection): void {
@@ -85,7 +128,8 @@ export class Dispatcher {
     return conn.blocked !== null;
   }
 
-  private run(conn: Connection, cmd: Command, argv: string[], canBlock: boolean, previous?: BlockOn): void {
+  private run(conn: Connection, cmd: Command, argv: string[], canBlock: boolean, previous?: BlockOn): AsyncReply | undefined {
+    let async: AsyncReply | undefined;
     const out = conn.writer;
     const ks = this.server.keyspace;
     const ctx = conn.ctx;
@@ -97,29 +141,37 @@ export class Dispatcher {
     try {
       (cmd.handler as NonNullable<Command['handler']>)(ctx, argv);
     } catch (e) {
-      out.truncate(before);
-      if (e instanceof BlockOn) {
-        // Keep the first deadline when a retried command blocks again.
-        const block = previous ? new BlockOn(e.keys, previous.deadline, e.onTimeout, e.retryArgv) : e;
-        this.server.blocking.block(conn, cmd, argv, conn.db, block);
-      } else if (e instanceof CommandError) {
-        cmd.failedCalls++;
-        this.server.countError(e.reply);
-        out.error(e.reply);
-      } else if (e instanceof NeedKeys) {
-        // Every key is resident until cold data exists, so this cannot happen yet.
-        out.error('ERR internal error: keys not resident');
-      } else {
-        cmd.failedCalls++;
-        this.server.log.error('command failed', { command: cmd.fullName, error: e as Error });
-        out.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`.replace(/[\r\n]/g, ' '));
-      }
+      if (e instanceof AsyncReply) async = e;
+      else this.failed(conn, cmd, argv, e, before, previous);
     }
     const micros = (performance.now() - t0) * 1000;
     cmd.calls++;
     cmd.usec += micros;
     conn.lastCommand = cmd.fullName;
     if (conn.authenticated && !cmd.flagSet.has('skip_slowlog')) this.server.slowlog.maybeAdd(micros, argv, conn);
+    return async;
+  }
+
+  /** A handler threw: park a blocking command, or reply the error in place of its partial reply. */
+  private failed(conn: Connection, cmd: Command, argv: string[], e: unknown, before: number, previous?: BlockOn): void {
+    const out = conn.writer;
+    out.truncate(before);
+    if (e instanceof BlockOn) {
+      // Keep the first deadline when a retried command blocks again.
+      const block = previous ? new BlockOn(e.keys, previous.deadline, e.onTimeout, e.retryArgv) : e;
+      this.server.blocking.block(conn, cmd, argv, conn.db, block);
+    } else if (e instanceof CommandError) {
+      cmd.failedCalls++;
+      this.server.countError(e.reply);
+      out.error(e.reply);
+    } else if (e instanceof NeedKeys) {
+      // Every key is resident until cold data exists, so this cannot happen yet.
+      out.error('ERR internal error: keys not resident');
+    } else {
+      cmd.failedCalls++;
+      this.server.log.error('command failed', { command: cmd.fullName, error: e as Error });
+      out.error(`ERR internal error in '${cmd.fullName}': ${(e as Error).message}`.replace(/[\r\n]/g, ' '));
+    }
   }
 
   private reject(conn: Connection, reply: string, cmd?: Command): void {

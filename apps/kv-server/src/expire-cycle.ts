@@ -19,6 +19,7 @@ export class ExpireCycle {
   constructor(
     private readonly ks: Keyspace,
     private readonly hz: () => number,
+    private readonly paused: () => boolean = () => false,
   ) {}
 
   start(): void {
@@ -36,6 +37,7 @@ export class ExpireCycle {
   }
 
   runOnce(): void {
+    if (this.paused()) return;
     const start = performance.now();
     this.ks.tick(Date.now());
     const dbs = this.ks.dbs;

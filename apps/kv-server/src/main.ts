@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const server = new KvServer(settings, kvServerSchema, log);
+  await server.init();
   let port: number;
   try {
     port = await server.listen();

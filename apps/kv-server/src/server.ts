@@ -23,6 +23,7 @@ import { ExpireCycle } from './expire-cycle';
 import { renderInfo } from './info';
 import { Slowlog } from './slowlog';
 import { transactionCommands, Watches } from './tx';
+import { Scripting } from './scripting';
 import { parseNotifyFlags } from './notify';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -49,6 +50,7 @@ export class KvServer {
   private readonly expireCycle: ExpireCycle;
   private readonly redisNames: Map<string, Setting>;
   boundPort = 0;
+  scripting?: Scripting;
 
   constructor(
     readonly settings: ConfigValues,
@@ -71,7 +73,8 @@ export class KvServer {
       maxLen: () => this.settings.slowlog_max_len as number,
     });
     this.redisNames = new Map(schema.filter((s) => s.redisName).map((s) => [s.redisName as string, s]));
-    this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number);
+    // No expiry while a script that yielded holds the dataset (it must see one point in time).
+    this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number, () => this.scripting?.engine.running === true);
     this.api = this.makeApi(table);
     this.applyEncodingLimits();
     this.keyspace.observer = {
@@ -116,6 +119,12 @@ export class KvServer {
 
   passwordRequired(): boolean {
     return (this.settings.requirepass as string) !== '';
+  }
+
+  /** What must load before the first client: the Lua engine (WebAssembly). */
+  async init(): Promise<void> {
+    this.scripting = await Scripting.create(this);
+    this.dispatcher.table.register(this.scripting.commands());
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -214,6 +223,7 @@ export class KvServer {
         }
         for (const [s, v] of parsed) this.settings[s.name] = v;
         this.applyEncodingLimits();
+        this.scripting?.engine.setBusyThreshold(this.settings.busy_reply_threshold as number);
         return null;
       },
       configResetStat: () => {

@@ -184,6 +184,22 @@ suite('blocking commands', () => {
     expect(b).toEqual(a);
   });
 
+  test('XREAD and XREADGROUP with BLOCK are woken by XADD', async () => {
+    const [a, b] = await both(async (port) => {
+      const [r1, r2, p] = await clients(port, 3);
+      const t: string[] = [];
+      t.push(await cmd(p, 'DEL', 's'), await cmd(p, 'XADD', 's', '1-1', 'f', 'v'), await cmd(p, 'XGROUP', 'CREATE', 's', 'g', '$'));
+      r1.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+      r2.send('XREADGROUP', 'GROUP', 'g', 'c1', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await waitFor('two blocked clients', async () => (/blocked_clients:2/.test(await cmd(p, 'INFO', 'clients')) ? true : undefined));
+      t.push(await cmd(p, 'XADD', 's', '2-1', 'x', 'y'), await raw(r1), await raw(r2));
+      t.push(await cmd(r1, 'XREAD', 'BLOCK', '50', 'STREAMS', 's', '$'), await cmd(p, 'XPENDING', 's', 'g'));
+      for (const c of [r1, r2, p]) c.close();
+      return t;
+    });
+    expect(b).toEqual(a);
+  });
+
   test('timeouts and CLIENT UNBLOCK', async () => {
     const [a, b] = await both(async (port) => {
       const [c, p] = await clients(port, 2);
@@ -198,6 +214,52 @@ suite('blocking commands', () => {
       t.push(await cmd(p, 'CLIENT', 'UNBLOCK', id), await raw(c), await cmd(p, 'CLIENT', 'UNBLOCK', id));
       c.close();
       p.close();
+      return t;
+    });
+    expect(b).toEqual(a);
+  });
+});
+
+suite('scripting', () => {
+  test('EVAL, EVALSHA, SCRIPT, FUNCTION and FCALL replies and errors', async () => {
+    const [a, b] = await both(async (port) => {
+      const [c] = await clients(port, 1);
+      const t: string[] = [];
+      for (const argv of [
+        ['FLUSHALL'], ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH'],
+        ['EVAL', "return redis.call('SET', KEYS[1], ARGV[1])", '1', 'k', 'v'],
+        ['EVAL', "return {redis.call('GET', KEYS[1]), 1, {2, 'x'}, nil, 5}", '1', 'k'],
+        ['EVAL', "return redis.call('INCR', 'k')", '0'], ['EVAL', "return redis.pcall('INCR', 'k')", '0'],
+        ['SCRIPT', 'LOAD', 'return ARGV[1]'], ['EVALSHA', '098e0f0d1448c0a81dafe820f66d460eb09263da', '0', 'hi'],
+        ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'], ['SCRIPT', 'EXISTS', '098e0f0d1448c0a81dafe820f66d460eb09263da', 'ff'],
+        ['EVAL_RO', "return redis.call('SET', 'a', 'b')", '0'], ['EVAL', "return redis.call('nosuch')", '0'],
+        ['EVAL', 'x = 1', '0'], ['EVAL', 'return 3.7', '0'], ['EVAL', "return {ok='FINE'}", '0'], ['EVAL', "return redis.error_reply('MY err')", '0'],
+        ['EVAL', "redis.call('select', '1') redis.call('set', 'indb1', '1') return redis.call('dbsize')", '0'], ['DBSIZE'],
+        ['EVAL', "return redis.call('SUBSCRIBE', 'x')", '0'], ['EVAL', 'return 1', '-1'], ['EVAL', 'return 1', '5'],
+        ['FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('echo', function(keys, args) return args[1] end)"],
+        ['FCALL', 'echo', '0', 'hello'], ['FCALL_RO', 'echo', '0', 'x'], ['FUNCTION', 'LIST'], ['FUNCTION', 'DELETE', 'lib'],
+        ['MULTI'], ['EVAL', "return redis.call('INCR', 'cnt')", '0'], ['EXEC'], ['SCRIPT', 'KILL'],
+      ]) t.push(await cmd(c, ...argv));
+      c.close();
+      return t;
+    });
+    expect(b).toEqual(a);
+  });
+
+  test('a long script makes others BUSY until SCRIPT KILL', async () => {
+    const [a, b] = await both(async (port) => {
+      const [runner, other] = await clients(port, 2);
+      const t: string[] = [];
+      t.push(await cmd(other, 'CONFIG', 'SET', 'busy-reply-threshold', '100'));
+      runner.send('EVAL', 'local i = 0 while true do i = i + 1 end', '0');
+      await waitFor('the script to be busy', async () => {
+        const r = await cmd(other, 'GET', 'x');
+        return r.startsWith('-BUSY') ? r : undefined;
+      });
+      t.push(await cmd(other, 'SCRIPT', 'KILL'), await raw(runner), await cmd(other, 'GET', 'x'));
+      t.push(await cmd(other, 'CONFIG', 'SET', 'busy-reply-threshold', '5000'));
+      runner.close();
+      other.close();
       return t;
     });
     expect(b).toEqual(a);

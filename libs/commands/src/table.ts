@@ -129,6 +129,11 @@ export class CommandTable {
   private readonly byName = new Map<string, Command>();
 
   constructor(defs: CommandDef[]) {
+    this.register(defs);
+  }
+
+  /** Adds commands defined after start (scripting, whose engine loads asynchronously). */
+  register(defs: CommandDef[]): void {
     for (const d of defs) {
       if (this.byName.has(d.name)) throw new Error(`command table: ${d.name} defined twice`);
       const c = new Command(d);

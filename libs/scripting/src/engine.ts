@@ -163,6 +163,11 @@ export class ScriptEngine implements ScriptHost {
   // ---- state the server asks about
 
   /** A script is running (possibly yielded): other clients must wait or get busyError(). */
+  /** CONFIG SET busy-reply-threshold. */
+  setBusyThreshold(ms: number): void {
+    this.opts.busyThresholdMs = ms;
+  }
+
   get running(): boolean {
     return this.run !== null;
   }

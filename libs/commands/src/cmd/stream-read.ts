@@ -10,6 +10,7 @@
  * a BLOCK read with no data answers as a timeout would: a null array.
  */
 import { intArg, isKeyword } from '../args';
+import { BlockOn } from '../blocking';
 import type { Ctx } from '../context';
 import { Err, fail } from '../errors';
 import type { Entry } from '../keyspace';
@@ -266,8 +267,12 @@ const XREADGROUP_COMPLEXITY =
 function xread(ctx: Ctx, argv: string[]): void {
   const req = parseStreamRead(ctx, argv);
   if (readStreamsForClient(ctx, req)) return;
-  // Nothing to serve. With BLOCK the blocking layer will park the client here instead; without
-  // it (and inside MULTI or scripts) Redis answers as a timeout does.
+  // Nothing to serve: with BLOCK the dispatcher parks the client and runs retryArgv (with `$`
+  // resolved) again when a stream is written; without it, and inside MULTI or scripts, Redis
+  // answers as a timeout does.
+  if (req.blockMs >= 0 && ctx.canBlock) {
+    throw new BlockOn(req.keys, req.blockMs === 0 ? 0 : ctx.ks.now + req.blockMs, (out) => out.nullArray(), req.retryArgv);
+  }
   ctx.out.nullArray();
 }
 
