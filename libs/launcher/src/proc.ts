@@ -141,7 +141,9 @@ export async function killProc(files: ProcFiles, marker: string, wrapped: boolea
   if (!pid || !pidAlive(pid, marker)) return false;
   signal(pid, 'SIGKILL');
   await waitFor(() => !pidAlive(pid, marker), 10_000);
+  // A backend's JVM has no wrapper to record how it ended; we know: 128 + SIGKILL, as sh reports it.
   if (wrapped) await waitFor(() => fs.existsSync(files.exit), 2000);
+  else fs.writeFileSync(files.exit, '137\n');
   return true;
 }
 
