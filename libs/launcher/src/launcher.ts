@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LaunchError } from './errors';
 import { KIND_INFO } from './kinds';
 import { HOST, PortAssignment, planCluster } from './plan';
 import { delay, fileSize, killProc, pidAlive, procState, ProcState, readExit, readPid, spawnDetached, stopProc, tail, clearRunFiles } from './proc';
@@ -28,7 +29,7 @@ export interface LauncherOptions {
   cwd?: string;
 }
 
-export class LaunchError extends Error {}
+export { LaunchError };
 
 export interface ProcessStatus {
   name: string;

@@ -10,6 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { LaunchError } from './errors';
 import { Kind, KIND_INFO, Probe } from './kinds';
 import { procFiles, ProcFiles } from './proc';
 
@@ -50,7 +51,7 @@ export function readState(stateDir: string): ClusterState | undefined {
   const file = path.join(stateDir, STATE_FILE);
   if (!fs.existsSync(file)) return undefined;
   const state = JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterState;
-  if (state.version !== 1 || !Array.isArray(state.processes)) throw new Error(`${file}: not a state file of this launcher`);
+  if (state.version !== 1 || !Array.isArray(state.processes)) throw new LaunchError(`${file}: not a state file of this launcher`);
   return state;
 }
 
@@ -69,6 +70,6 @@ export const isWrapped = (rec: ProcessRecord): boolean => KIND_INFO[rec.kind].sc
 
 export function findProcess(state: ClusterState, name: string): ProcessRecord {
   const rec = state.processes.find((p) => p.name === name);
-  if (!rec) throw new Error(`no process '${name}' in cluster '${state.name}' (processes: ${state.processes.map((p) => p.name).join(', ')})`);
+  if (!rec) throw new LaunchError(`no process '${name}' in cluster '${state.name}' (processes: ${state.processes.map((p) => p.name).join(', ')})`);
   return rec;
 }
