@@ -101,7 +101,7 @@ const SECTIONS: Record<string, (s: KvServer) => string> = {
       ['total_connections_received', s.stats.connectionsReceived],
       ['total_commands_processed', calls],
       ['rejected_connections', s.stats.rejectedConnections],
-      ['expired_keys', 0],
+      ['expired_keys', s.expiredKeys],
       ['evicted_keys', 0],
       ['keyspace_hits', 0],
       ['keyspace_misses', 0],
