@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// redis-benchmark against redis-server and the kv-server (dist build) in the same run, then the
-// memory of 1M distinct 100-byte string keys in each.
+// redis-benchmark against redis-server and the kv-server (dist build) in the same run, the
+// feature tests of lib/features.js (XADD, EVALSHA, MULTI/EXEC, pub/sub fan-out; unpipelined
+// only), then the memory of 1M distinct 100-byte string keys in each.
 //
 // Usage: node tools/bench/redis-bench.js [--quick] [--tests=set,get] [--pipelines=1,16]
 //          [--requests=N] [--clients=50] [--keys=N] [--out=DIR]
 //   --quick     20000 requests per run and 50000 keys for the memory figure (a smoke run)
+//   --tests     redis-benchmark -t names and feature tests (xadd, evalsha_get, multi_exec, ...)
 //   --out       where redis.json and redis.md go (default: bench-results/ at the repository root)
 // Targets alternate per test (Redis first, then StrataKV first, ...) so neither always runs warm.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { root, spawnTracked, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren } = require('./lib/servers');
+const os = require('os');
+const { root, spawnTracked, startRedis, startKvServer, rssBytes, cpuSeconds, RespClient, loadKeys, killChildren } = require('./lib/servers');
+const { FEATURES } = require('./lib/features');
 
 /** -t names redis-benchmark 7.0 accepts, and the CSV row each one produces. */
 const TESTS = {
@@ -36,8 +40,9 @@ function parseArgs(argv) {
   const known = ['quick', 'tests', 'pipelines', 'requests', 'clients', 'keys', 'out', 'help'];
   for (const k of Object.keys(a)) if (!known.includes(k)) throw new Error(`unknown option --${k} (options: ${known.join(', ')})`);
   const quick = a.quick === 'true';
-  const tests = (a.tests ?? Object.keys(TESTS).join(',')).split(',').map((t) => t.trim().toLowerCase());
-  for (const t of tests) if (!TESTS[t]) throw new Error(`unknown test '${t}' (tests: ${Object.keys(TESTS).join(', ')})`);
+  const all = [...Object.keys(TESTS), ...Object.keys(FEATURES)];
+  const tests = (a.tests ?? all.join(',')).split(',').map((t) => t.trim().toLowerCase());
+  for (const t of tests) if (!all.includes(t)) throw new Error(`unknown test '${t}' (tests: ${all.join(', ')})`);
   const num = (name, dflt) => {
     const v = Number(a[name] ?? dflt);
     if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
@@ -109,12 +114,15 @@ function markdown(result) {
   const lines = [
     `# redis-benchmark: Redis ${result.redisVersion} vs StrataKV`,
     '',
-    `${result.requests} requests, ${result.clients} clients, ${result.date}, ${result.host}.`,
+    `${result.requests} requests, ${result.clients} clients, ${result.date}, ${result.host}, load average ${result.loadAverage.start.join(' ')} at start, ${result.loadAverage.end.join(' ')} at end.`,
+    'CPU: the server process\'s CPU time over the run\'s wall time (1.00 = one core busy all the time).',
     '',
-    '| test | pipeline | Redis ops/s | StrataKV ops/s | ratio |',
-    '|---|---:|---:|---:|---:|',
+    '| test | pipeline | Redis ops/s | StrataKV ops/s | ratio | Redis CPU | StrataKV CPU |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const r of result.runs) lines.push(`| ${r.test} | ${r.pipeline} | ${fmt(r.redis)} | ${fmt(r.strata)} | ${r.ratio.toFixed(2)} |`);
+  for (const r of result.runs) {
+    lines.push(`| ${r.label ?? r.test} | ${r.pipeline} | ${fmt(r.redis)} | ${fmt(r.strata)} | ${r.ratio.toFixed(2)} | ${r.redisCpu.toFixed(2)} | ${r.strataCpu.toFixed(2)} |`);
+  }
   const m = result.memory;
   if (m) {
     lines.push('', `## Memory: ${m.redis.keys.toLocaleString('en-US')} keys of 100-byte strings`, '');
@@ -146,18 +154,32 @@ async function main() {
   probe.close();
   process.stderr.write(`redis-server ${redisVersion} on ${redis.port}, kv-server on ${strata.port}; ${opts.requests} requests, ${opts.clients} clients\n`);
 
+  const loadStart = os.loadavg().map((l) => l.toFixed(2));
   const runs = [];
-  const total = opts.tests.length * opts.pipelines.length;
+  // Feature tests run unpipelined only: their targets are unpipelined.
+  const pipelinesOf = (test) => (FEATURES[test] ? [1] : opts.pipelines);
+  const total = opts.tests.reduce((n, t) => n + pipelinesOf(t).length, 0);
   let step = 0;
   for (const [ti, test] of opts.tests.entries()) {
-    for (const pipeline of opts.pipelines) {
+    for (const pipeline of pipelinesOf(test)) {
       step++;
       const order = (ti + step) % 2 === 0 ? ['redis', 'strata'] : ['strata', 'redis'];
       const r = { test: test.toUpperCase(), pipeline };
+      if (FEATURES[test]) r.label = FEATURES[test].label;
       for (const target of order) {
-        process.stderr.write(`[${step}/${total}] ${r.test} -P ${pipeline} ${target === 'redis' ? 'Redis' : 'StrataKV'}... `);
-        r[target] = await runBenchmark(servers[target].port, test, pipeline, opts);
-        process.stderr.write(`${fmt(r[target])} ops/s\n`);
+        process.stderr.write(`[${step}/${total}] ${r.label ?? r.test} -P ${pipeline} ${target === 'redis' ? 'Redis' : 'StrataKV'}... `);
+        const server = servers[target];
+        const cpu0 = cpuSeconds(server.pid);
+        const t0 = process.hrtime.bigint();
+        if (FEATURES[test]) {
+          const { ops, ...detail } = await FEATURES[test].run(server, opts);
+          r[target] = ops;
+          if (Object.keys(detail).length) r[`${target}Detail`] = detail;
+        } else {
+          r[target] = await runBenchmark(server.port, test, pipeline, opts);
+        }
+        r[`${target}Cpu`] = (cpuSeconds(server.pid) - cpu0) / (Number(process.hrtime.bigint() - t0) / 1e9);
+        process.stderr.write(`${fmt(r[target])} ops/s (server CPU ${r[`${target}Cpu`].toFixed(2)})\n`);
       }
       r.ratio = r.strata / r.redis;
       runs.push(r);
@@ -172,7 +194,8 @@ async function main() {
   await Promise.all([redis.stop(), strata.stop()]);
   const result = {
     date: new Date().toISOString(),
-    host: `${require('os').cpus().length} cores, node ${process.version}`,
+    host: `${os.cpus().length} cores, node ${process.version}`,
+    loadAverage: { start: loadStart, end: os.loadavg().map((l) => l.toFixed(2)) },
     redisVersion,
     requests: opts.requests,
     clients: opts.clients,

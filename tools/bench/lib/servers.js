@@ -143,6 +143,14 @@ function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
+/** User + system CPU time of a process in seconds (Linux; clock ticks are 100 Hz there). */
+function cpuSeconds(pid) {
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function encode(args) {
   let s = `*${args.length}\r\n`;
   for (const a of args) s += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
@@ -285,4 +293,4 @@ function spawnTracked(cmd, args, options) {
   return proc;
 }
 
-module.exports = { root, KV_MAIN, spawnTracked, freePort, startRedis, startKvServer, rssBytes, RespClient, loadKeys, killChildren, waitFor };
+module.exports = { root, KV_MAIN, spawnTracked, freePort, startRedis, startKvServer, rssBytes, cpuSeconds, RespClient, loadKeys, killChildren, waitFor };
