@@ -1,6 +1,7 @@
 import type { Socket } from 'net';
 import { BlockOn, ClientState, ClientView, Command, Ctx, NotifyClass, Subscriptions } from '@strata/commands';
 import { ProtocolError, RequestParser, RespWriter } from '@strata/resp';
+import type { InteractiveTx } from './interactive-tx';
 import type { KvServer } from './server';
 
 /** MULTI state: queued commands, and whether a queuing error dooms the EXEC. */
@@ -50,6 +51,8 @@ export class Connection implements ClientState, ClientView {
   readonly writer = new RespWriter(2);
   readonly subscriptions = new Subscriptions();
   multi: MultiState | null = null;
+  /** BEGIN ... COMMIT | ROLLBACK in progress. */
+  tx: InteractiveTx | null = null;
   watched: WatchedKey[] = [];
   /** A watched key was written: the next EXEC fails. */
   watchDirty = false;
@@ -84,7 +87,10 @@ export class Connection implements ClientState, ClientView {
       client: this,
       server: server.api,
       notify(cls: NotifyClass, event: string, key: string, db?: number) {
-        server.notify(cls, event, key, db ?? conn.db);
+        // Inside BEGIN, writes land in the transaction's own keyspace: announce them at COMMIT.
+        const tx = conn.tx;
+        if (tx !== null && conn.ctx.db === tx.shadow.dbs[conn.ctx.db.index]) tx.notify(cls, event, key, db ?? conn.db);
+        else server.notify(cls, event, key, db ?? conn.db);
       },
       propagate() {},
       canBlock: true,

@@ -11,11 +11,15 @@ import {
 } from '@strata/commands';
 import { writeValue, type RespValue } from '@strata/resp';
 import type { BlockedState, Connection } from './connection';
+import { refusedInTransaction } from './interactive-tx';
 import { AsyncReply } from './scripting';
 import type { KvServer } from './server';
 
 /** Marks a continuation whose replies were already written (EXEC after a yielding script). */
 const NO_REPLY: RespValue = { t: 'null' };
+
+/** Commands that act on an interactive transaction itself. */
+const TX_CONTROL_INTERACTIVE = new Set(['begin', 'commit', 'rollback', 'quit', 'reset']);
 
 /** Commands that act on the transaction itself instead of being queued by MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -117,6 +121,8 @@ export class Dispatcher {
   discardTransaction(conn: Connection): void {
     conn.multi = null;
     this.server.watches.unwatchAll(conn);
+    conn.tx?.discard();
+    conn.tx = null;
   }
 
   /** Runs a blocked client's command again; true when it is still blocked. */
@@ -135,6 +141,20 @@ export class Dispatcher {
     const ctx = conn.ctx;
     ctx.db = ks.dbs[conn.db];
     ctx.canBlock = canBlock;
+    const tx = conn.tx;
+    if (tx !== null && TX_CONTROL_INTERACTIVE.has((cmd.parent ?? cmd).def.name) === false) {
+      const keyIdx = cmd.keyIndexes(argv);
+      const refusal = refusedInTransaction(cmd, keyIdx.length);
+      if (refusal !== null) {
+        this.reject(conn, refusal, cmd);
+        return undefined;
+      }
+      if (keyIdx.length > 0) {
+        tx.touch(conn.db, keyIdx.map((i) => argv[i]));
+        ctx.db = tx.shadow.dbs[conn.db];
+        ctx.canBlock = false;
+      }
+    }
     ks.noTouch = conn.noTouch;
     const before = out.length;
     const t0 = performance.now();

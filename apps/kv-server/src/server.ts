@@ -24,6 +24,7 @@ import { renderInfo } from './info';
 import { Slowlog } from './slowlog';
 import { transactionCommands, Watches } from './tx';
 import { Scripting } from './scripting';
+import { interactiveTxCommands } from './interactive-tx';
 import { parseNotifyFlags } from './notify';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -66,6 +67,7 @@ export class KvServer {
       ...introspectionCommands,
       ...pubsubCommands,
       ...transactionCommands(this),
+      ...interactiveTxCommands(this),
     ]);
     this.dispatcher = new Dispatcher(this, table);
     this.slowlog = new Slowlog({

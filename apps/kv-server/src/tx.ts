@@ -1,6 +1,14 @@
 import { CommandDef, Ctx, fail, NO_KEYS } from '@strata/commands';
-import type { Connection } from './connection';
+import type { Connection, WatchedKey } from './connection';
 import type { KvServer } from './server';
+
+/** Anything that watches keys: a WATCHing connection, or an interactive transaction. */
+export interface Watcher {
+  watched: WatchedKey[];
+  watchDirty: boolean;
+  /** The first watched key written by someone else, for the error that names it. */
+  conflict?: string;
+}
 
 function watchKey(db: number, key: string): string {
   return `${db}:${key}`;
@@ -8,15 +16,19 @@ function watchKey(db: number, key: string): string {
 
 /** WATCH bookkeeping: which clients watch which keys; a write to a watched key dooms their EXEC. */
 export class Watches {
-  private readonly byKey = new Map<string, Set<Connection>>();
+  private readonly byKey = new Map<string, Set<Watcher>>();
 
   keyWritten(db: number, key: string): void {
     if (this.byKey.size === 0) return;
     const set = this.byKey.get(watchKey(db, key));
-    if (set) for (const c of set) c.watchDirty = true;
+    if (!set) return;
+    for (const c of set) {
+      if (!c.watchDirty) c.conflict = key;
+      c.watchDirty = true;
+    }
   }
 
-  watch(conn: Connection, db: number, key: string, expiredAtWatch: boolean): void {
+  watch(conn: Watcher, db: number, key: string, expiredAtWatch: boolean): void {
     const k = watchKey(db, key);
     let set = this.byKey.get(k);
     if (!set) this.byKey.set(k, (set = new Set()));
@@ -25,7 +37,7 @@ export class Watches {
     conn.watched.push({ db, key, expiredAtWatch });
   }
 
-  unwatchAll(conn: Connection): void {
+  unwatchAll(conn: Watcher): void {
     for (const w of conn.watched) {
       const k = watchKey(w.db, w.key);
       const set = this.byKey.get(k);
@@ -38,12 +50,15 @@ export class Watches {
   }
 
   /** Redis's isWatchedKeyExpired: a watched key that was live at WATCH and has expired since. */
-  expiredSinceWatch(conn: Connection, server: KvServer): boolean {
+  expiredSinceWatch(conn: Watcher, server: KvServer): boolean {
     const now = server.keyspace.now;
     for (const w of conn.watched) {
       if (w.expiredAtWatch) continue;
       const e = server.keyspace.dbs[w.db].peekRaw(w.key);
-      if (e !== undefined && e.expireAt !== 0 && e.expireAt <= now) return true;
+      if (e !== undefined && e.expireAt !== 0 && e.expireAt <= now) {
+        conn.conflict = w.key;
+        return true;
+      }
     }
     return false;
   }
