@@ -1,5 +1,6 @@
-// Smoke run of tools/bench/redis-bench.js (--quick, two tests): it starts both servers, runs
-// redis-benchmark, loads keys, and writes a JSON file with numbers. No timing assertions.
+// Smoke run of tools/bench/redis-bench.js (--quick, tiny counts): it starts both servers, runs
+// redis-benchmark and the feature load generators (XADD, EVALSHA, MULTI/EXEC, pub/sub fan-out),
+// loads keys, and writes a JSON file with numbers. No timing assertions.
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +13,11 @@ interface BenchRun {
   redis: number;
   strata: number;
   ratio: number;
+  redisCpu: number;
+  strataCpu: number;
 }
+
+const FEATURES = ['XADD', 'EVALSHA_GET', 'EVALSHA_INCR', 'MULTI_EXEC', 'PUBSUB', 'PUBSUB_W8'];
 
 interface BenchResult {
   runs: BenchRun[];
@@ -24,7 +29,8 @@ const tools = redisServerInstalled() && fs.existsSync('/proc/self/status');
 (tools ? test : test.skip)('redis-bench --quick writes ops/s and memory for both servers', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-bench-'));
   try {
-    const args = ['tools/bench/redis-bench.js', '--quick', '--tests=set,get', '--requests=5000', '--keys=5000', `--out=${out}`];
+    const tests = ['set', 'get', ...FEATURES.map((t) => t.toLowerCase())];
+    const args = ['tools/bench/redis-bench.js', '--quick', `--tests=${tests.join(',')}`, '--requests=2000', '--keys=5000', `--out=${out}`];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
@@ -33,16 +39,20 @@ const tools = redisServerInstalled() && fs.existsSync('/proc/self/status');
     });
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     const result = JSON.parse(fs.readFileSync(path.join(out, 'redis.json'), 'utf8')) as BenchResult;
-    expect(result.runs.map((r) => `${r.test} -P ${r.pipeline}`)).toEqual(['SET -P 1', 'SET -P 16', 'GET -P 1', 'GET -P 16']);
+    // Feature tests run unpipelined only.
+    expect(result.runs.map((r) => `${r.test} -P ${r.pipeline}`)).toEqual(['SET -P 1', 'SET -P 16', 'GET -P 1', 'GET -P 16', ...FEATURES.map((t) => `${t} -P 1`)]);
     for (const r of result.runs) {
-      for (const n of [r.redis, r.strata, r.ratio]) expect(Number.isFinite(n) && n > 0).toBe(true);
+      expect({ test: r.test, positive: [r.redis, r.strata, r.ratio].every((n) => Number.isFinite(n) && n > 0) }).toEqual({ test: r.test, positive: true });
+      for (const n of [r.redisCpu, r.strataCpu]) expect(Number.isFinite(n) && n >= 0).toBe(true);
     }
     for (const m of [result.memory.redis, result.memory.strata]) {
       expect(m.keys).toBe(5000);
       expect(m.usedMemory).toBeGreaterThan(0);
       expect(m.rss).toBeGreaterThan(0);
     }
-    expect(fs.readFileSync(path.join(out, 'redis.md'), 'utf8')).toContain('| SET | 16 |');
+    const md = fs.readFileSync(path.join(out, 'redis.md'), 'utf8');
+    expect(md).toContain('| SET | 16 |');
+    expect(md).toContain('| MULTI SET INCR LPUSH GET SADD HSET EXEC (tx/s) | 1 |');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
