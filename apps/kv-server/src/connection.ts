@@ -169,7 +169,15 @@ export class Connection implements ClientState, ClientView {
     const skipThis = this.skipNext;
     this.skipNext = false;
     const wasAuthenticated = this.authenticated;
-    this.server.dispatcher.execute(this, argv);
+    try {
+      this.server.dispatcher.execute(this, argv);
+    } catch (e) {
+      // Handlers' errors are caught by the dispatcher; this is a bug around them. One client
+      // gets an error instead of every client losing the server (the parser must not see it).
+      this.writer.truncate(before);
+      this.writer.error(`ERR internal error: ${(e as Error).message}`.replace(/[\r\n]/g, ' '));
+      this.server.log.error('dispatch failed', { client: this.id, command: argv[0], error: e as Error });
+    }
     // Commands run inside feed(), so lifting the limits here applies to the rest of this read too.
     if (this.authenticated !== wasAuthenticated) this.parser.setUnauthenticated(!this.authenticated);
     // CLIENT REPLY: OFF and SKIP get no reply themselves; SKIP drops the next command's reply;
