@@ -115,13 +115,15 @@ function markdown(result) {
     `# redis-benchmark: Redis ${result.redisVersion} vs StrataKV`,
     '',
     `${result.requests} requests, ${result.clients} clients, ${result.date}, ${result.host}, load average ${result.loadAverage.start.join(' ')} at start, ${result.loadAverage.end.join(' ')} at end.`,
-    'CPU: the server process\'s CPU time over the run\'s wall time (1.00 = one core busy all the time).',
+    'CPU: the server process\'s CPU time over the run\'s wall time (1.00 = one core busy all the time); below',
+    'about 0.9 the server was not the limit (the client or other load on the 2 cores was).',
+    'CPU/op: StrataKV\'s server CPU time per operation over Redis\'s, which depends less on the machine\'s load than ops/s.',
     '',
-    '| test | pipeline | Redis ops/s | StrataKV ops/s | ratio | Redis CPU | StrataKV CPU |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| test | pipeline | Redis ops/s | StrataKV ops/s | ratio | Redis CPU | StrataKV CPU | CPU/op |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of result.runs) {
-    lines.push(`| ${r.label ?? r.test} | ${r.pipeline} | ${fmt(r.redis)} | ${fmt(r.strata)} | ${r.ratio.toFixed(2)} | ${r.redisCpu.toFixed(2)} | ${r.strataCpu.toFixed(2)} |`);
+    lines.push(`| ${r.label ?? r.test} | ${r.pipeline} | ${fmt(r.redis)} | ${fmt(r.strata)} | ${r.ratio.toFixed(2)} | ${r.redisCpu.toFixed(2)} | ${r.strataCpu.toFixed(2)} | ${r.cpuPerOpRatio === null ? 'n/a' : r.cpuPerOpRatio.toFixed(2)} |`);
   }
   const m = result.memory;
   if (m) {
@@ -182,6 +184,8 @@ async function main() {
         process.stderr.write(`${fmt(r[target])} ops/s (server CPU ${r[`${target}Cpu`].toFixed(2)})\n`);
       }
       r.ratio = r.strata / r.redis;
+      // null when a run was too short for the 10 ms CPU clock to see Redis at all.
+      r.cpuPerOpRatio = r.redisCpu > 0 ? r.strataCpu / r.strata / (r.redisCpu / r.redis) : null;
       runs.push(r);
     }
   }
