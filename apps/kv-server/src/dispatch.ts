@@ -46,6 +46,7 @@ export class Dispatcher {
     }
     if (!cmd.arityOk(argv.length) || cmd.handler === undefined) return this.reject(conn, Err.arity(cmd.fullName), cmd);
     if (!conn.authenticated && !cmd.flagSet.has('no_auth')) return this.reject(conn, Err.noAuth, cmd);
+    if (this.server.dataStore?.loading === true && !cmd.flagSet.has('loading')) return this.reject(conn, Err.loading, cmd);
     const top = cmd.parent ?? cmd;
     if (conn.proto === 2 && conn.subscriptions.any && !SUBSCRIBED_MODE_ALLOWED.has(top.def.name)) {
       return this.reject(conn, subscribedModeError(cmd.fullName), cmd);

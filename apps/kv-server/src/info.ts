@@ -81,16 +81,41 @@ const SECTIONS: Record<string, (s: KvServer) => string> = {
       ['mem_allocator', 'v8'],
     ]);
   },
-  persistence: () =>
-    lines('Persistence', [
-      ['loading', 0],
+  persistence: (s) => {
+    const tx = s.dataStore;
+    const fields: [string, string | number][] = [
+      ['loading', tx?.loading === true ? 1 : 0],
       ['async_loading', 0],
-      ['rdb_changes_since_last_save', 0],
+      ['rdb_changes_since_last_save', tx?.tracker.size ?? 0],
       ['rdb_bgsave_in_progress', 0],
       ['rdb_last_bgsave_status', 'ok'],
       ['aof_enabled', 0],
       ['aof_rewrite_in_progress', 0],
-    ]),
+    ];
+    if (tx === undefined) return lines('Persistence', [...fields, ['data_store_enabled', 0]]);
+    // StrataKV's own fields: the data store stage (checkpoints of dirty keys, loading at start).
+    const c = tx.checkpointer.stats;
+    return lines('Persistence', [
+      ...fields,
+      ['data_store_enabled', 1],
+      ['data_store', tx.adapter.kind],
+      ['loading_loaded_keys', tx.loadProgress.loaded],
+      ['loading_expired_keys', tx.loadProgress.expired],
+      ['checkpoint_writer', tx.writer],
+      ['checkpoint_in_progress', c.inProgress ? 1 : 0],
+      ['checkpoint_dirty_keys', tx.tracker.size],
+      ['checkpoint_pending_table_ops', tx.tracker.ops.length],
+      ['checkpoint_unencodable_keys', c.unencodable],
+      ['checkpoint_last_ts', c.lastTs],
+      ['checkpoint_last_time', Math.floor(c.lastAt / 1000)],
+      ['checkpoint_last_keys', c.lastKeys],
+      ['checkpoint_last_duration_ms', c.lastDurationMs],
+      ['checkpoint_keys_written', c.keysWritten],
+      ['checkpoint_completed', c.completed],
+      ['checkpoint_failures', c.failures],
+      ['checkpoint_last_error', c.lastError.replace(/[\r\n]/g, ' ')],
+    ]);
+  },
   stats: (s) => {
     let calls = 0;
     for (const c of s.dispatcher.table.all()) {

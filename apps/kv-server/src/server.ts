@@ -16,6 +16,7 @@ import {
 } from '@strata/commands';
 import { parseValue, type ConfigValues, type Setting } from '@strata/config';
 import type { Logger } from '@strata/telemetry';
+import type { TxService } from '@strata/tx';
 import { BlockedClients } from './blocking';
 import { Connection } from './connection';
 import { Dispatcher } from './dispatch';
@@ -52,6 +53,8 @@ export class KvServer {
   private readonly redisNames: Map<string, Setting>;
   boundPort = 0;
   scripting?: Scripting;
+  /** --enable_data_store: checkpoints and loading (data-store.ts); absent in the memory-only stage. */
+  dataStore?: TxService;
 
   constructor(
     readonly settings: ConfigValues,

@@ -27,6 +27,13 @@ export interface KeyspaceObserver {
   modified(db: number, key: string): void;
   /** A key expired on access or in the active cycle; it has already been removed. */
   expired(db: number, key: string): void;
+  /**
+   * The whole of db was emptied (FLUSHDB, FLUSHALL), after modified() was called for its keys: a
+   * data store clears the table in O(1) instead of writing a tombstone per key.
+   */
+  onFlush?(db: number): void;
+  /** Databases a and b exchanged their data (SWAPDB): a data store swaps the two tables. */
+  onSwap?(a: number, b: number): void;
 }
 
 const NO_OBSERVER: KeyspaceObserver = { modified() {}, expired() {} };
@@ -187,6 +194,7 @@ export class Db {
     const keys = n > 0 ? [...this.keysIncludingExpired()] : [];
     this.data = new DbData();
     for (const k of keys) this.ks.observer.modified(this.index, k);
+    this.ks.observer.onFlush?.(this.index);
     return n;
   }
 
@@ -194,6 +202,7 @@ export class Db {
     const d = this.data;
     this.data = other.data;
     other.data = d;
+    this.ks.observer.onSwap?.(this.index, other.index);
   }
 
   /** Runs one step of the active expire cycle on up to `budget` volatile keys; returns expired count. */
