@@ -40,12 +40,12 @@ class Recording {
 }
 
 let n = 0;
-async function setup(batchSize = 500): Promise<{ srv: TestServer; tx: TxService; rec: Recording; dir: string }> {
+async function setup(batchSize = 500, dirtyThreshold?: number): Promise<{ srv: TestServer; tx: TxService; rec: Recording; dir: string }> {
   const dir = path.join(root, `db${n++}`);
   const adapter = new RocksdbAdapter({ path: dir });
   const rec = new Recording(adapter);
   const srv = new TestServer();
-  const tx = new TxService({ keyspace: srv.ks, adapter, log, checkpointIntervalSec: 3600, batchSize });
+  const tx = new TxService({ keyspace: srv.ks, adapter, log, checkpointIntervalSec: 3600, batchSize, dirtyThreshold });
   await tx.openStore();
   tx.writer = 'node-test';
   srv.ks.observer = tx.observe({ modified() {}, expired() {} });
@@ -209,4 +209,18 @@ test('loading skips keys stored already expired', async () => {
   const back = await reload(dir);
   expect(back.expired).toBe(1);
   expect(Object.keys(contents(back.ks))).toEqual(['0/live']);
+});
+
+test('a checkpoint starts by itself once enough keys are dirty', async () => {
+  const { srv, tx } = await setup(500, 50);
+  for (let i = 0; i < 49; i++) srv.run('SET', `k${i}`, 'v');
+  await new Promise((r) => setImmediate(r));
+  expect(tx.checkpointer.stats.completed + Number(tx.checkpointer.busy)).toBe(0);
+  srv.run('SET', 'k49', 'v');
+  const deadline = Date.now() + 10_000;
+  while (tx.checkpointer.stats.completed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(tx.checkpointer.stats.completed).toBe(1);
+  expect(tx.checkpointer.stats.lastKeys).toBe(50);
+  expect(logLines.some((l) => l.includes('"reason":"dirty keys"'))).toBe(true);
+  await tx.close();
 });
