@@ -2,7 +2,9 @@
 # Apache Cassandra 5.0, one node on 127.0.0.1, run from the jars fetch.sh copied out of ~/.m2 as
 # org.apache.cassandra.service.CassandraDaemon on JDK 17 with the options of Cassandra's
 # conf/jvm17-server.options (the JPMS list below) and the essentials of conf/jvm-server.options.
-# Usage: cassandra.sh start|stop|status [--port N]   (N: CQL native port, default 9042)
+# Usage: cassandra.sh start|stop|status [--port N] [--storage-port M]
+#   N: CQL native port (default 9042); M: internode port (default: a free one). A node restarted
+#   on the same data keeps its address only with the same M: pass it when restarting.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -15,10 +17,13 @@ DEADLINE_S="${STRATA_CASSANDRA_START_TIMEOUT:-240}"
 
 cmd="${1:-}"; shift || true
 port=""
+storage_port=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
     --port=*) port="${1#--port=}"; shift ;;
+    --storage-port) storage_port="$2"; shift 2 ;;
+    --storage-port=*) storage_port="${1#--storage-port=}"; shift ;;
     *) die "unknown argument $1" ;;
   esac
 done
@@ -68,12 +73,12 @@ JVM_SERVER_OPTS=(
 
 start() {
   if pid_alive "$PIDFILE"; then log "cassandra already running (pid $(cat "$PIDFILE"), port $(cat "$PORTFILE"))"; return 0; fi
-  local lib storage_port jamm
+  local lib jamm
   lib="$(cassandra_lib)"
   [ -f "$lib/.fetched" ] || "$BACKENDS_SRC/fetch.sh" cassandra
   [ -n "$port" ] || port=9042
   port_open "$port" && die "port $port is already taken"
-  storage_port="$(free_port)"
+  [ -n "$storage_port" ] || storage_port="$(free_port)"
   jamm="$(ls "$lib"/jamm-*.jar | head -n1)"
   mkdir -p "$STATE/data" "$STATE/logs" "$STATE/triggers"
   log "starting Cassandra $(pom_prop pom-cassandra.xml cassandra.version) on 127.0.0.1:$port (storage port $storage_port, heap $HEAP, log $LOG)"
@@ -124,5 +129,5 @@ case "$cmd" in
   start) start ;;
   stop) stop_pidfile "$PIDFILE" cassandra; env_unset STRATA_CASSANDRA ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status [--port N]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status [--port N] [--storage-port M]" >&2; exit 2 ;;
 esac
