@@ -98,6 +98,11 @@ export class DirtyTracker {
     return n;
   }
 
+  /** The dirty-count trigger was reached since the last resetCreated() (the writes outran a checkpoint). */
+  get overThreshold(): boolean {
+    return this.created >= this.threshold;
+  }
+
   /** Restarts the dirty-count trigger (a checkpoint is starting). */
   resetCreated(): void {
     this.created = 0;

@@ -111,7 +111,13 @@ export class TxService {
   }
 
   checkpoint(reason: string): Promise<CheckpointOutcome> {
-    return this.checkpointer.run(reason);
+    return this.checkpointer.run(reason).then((outcome) => {
+      // Go again at once when FLUSHDB/SWAPDB cut this one short, or when writes dirtied another
+      // threshold's worth of keys meanwhile (the trigger fired while this one was running).
+      const again = outcome === 'restarted' ? 'restart' : outcome === 'done' && this.tracker.overThreshold ? 'dirty keys' : null;
+      if (again !== null && !this.closed) setImmediate(() => void this.checkpoint(again));
+      return outcome;
+    });
   }
 
   /**

@@ -224,3 +224,26 @@ test('a checkpoint starts by itself once enough keys are dirty', async () => {
   expect(logLines.some((l) => l.includes('"reason":"dirty keys"'))).toBe(true);
   await tx.close();
 });
+
+test('FLUSHDB during the flight cuts the checkpoint short; the next one stores the flushed state', async () => {
+  const { srv, tx, rec, dir } = await setup(1);
+  for (const k of ['a', 'b', 'c']) srv.run('SET', k, k);
+  srv.client.db = 1;
+  srv.run('SET', 'other', '1');
+  srv.client.db = 0;
+  rec.during = () => {
+    srv.run('FLUSHDB');
+    srv.run('SET', 'new', 'n');
+  };
+  expect(await tx.checkpoint('first')).toBe('restarted');
+  expect(tx.checkpointer.stats).toMatchObject({ restarts: 1, completed: 0 });
+  expect(rec.batches.length).toBe(1);
+  // The service runs the next one by itself; wait for it instead of starting it.
+  const deadline = Date.now() + 10_000;
+  while (tx.checkpointer.stats.completed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  expect(tx.checkpointer.stats.completed).toBe(1);
+  expect(tx.tracker.size).toBe(0);
+  await tx.close();
+  const back = await reload(dir);
+  expect(Object.keys(contents(back.ks)).sort()).toEqual(['0/new', '1/other']);
+});
