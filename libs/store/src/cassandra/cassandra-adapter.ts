@@ -69,6 +69,8 @@ interface Head {
 }
 
 type Row = types.Row;
+/** What close() needs of a driver Host (shutdown is not in the driver's typings). */
+type DriverHost = { shutdown?: (waitForPending: boolean) => Promise<void> };
 type Param = number | bigint | Buffer | string | null;
 
 const STRENGTH: Record<Consistency, number> = { one: 0, quorum: 1, all: 2 };
@@ -117,6 +119,7 @@ export class CassandraAdapter implements StorageAdapter {
   /** "gen:slot:bucket" of partitions already recorded in the partitions table by this process. */
   private readonly markedPartitions = new Set<string>();
   private readonly background = new Set<Promise<void>>();
+  private readonly replacedHosts = new Set<DriverHost>();
 
   constructor(private readonly options: CassandraAdapterOptions) {
     validateKeyspace(options.keyspace);
@@ -150,6 +153,11 @@ export class CassandraAdapter implements StorageAdapter {
       // Every statement here is idempotent (explicit timestamps), so the driver may retry it.
       queryOptions: { prepare: true, isIdempotent: true },
     });
+    // cassandra-driver 4.10 replaces a node's Host object when its control connection has to
+    // start over (every node was down, then one came back), yet its load-balancing policy keeps
+    // routing to the old one, whose pool shutdown() never closes: a socket and a reconnection
+    // timer would outlive close(). Remember replaced hosts and shut them down in close().
+    client.on('hostRemove', (host: DriverHost) => this.replacedHosts.add(host));
     try {
       await withRetry(this.retryPolicy, isTransientCassandraError, () => client.connect());
       for (const ddl of schemaStatements(this.ks, o.keyspaceClass, o.keyspaceReplication)) {
@@ -174,6 +182,9 @@ export class CassandraAdapter implements StorageAdapter {
     this.generations.clear();
     this.markedPartitions.clear();
     await client.shutdown();
+    const replaced = [...this.replacedHosts];
+    this.replacedHosts.clear();
+    await Promise.all(replaced.map((h) => h.shutdown?.(false).catch(() => undefined)));
   }
 
   // ---- queries -------------------------------------------------------------------------------
