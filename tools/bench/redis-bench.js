@@ -4,7 +4,7 @@
 // only), then the memory of 1M distinct 100-byte string keys in each.
 //
 // Usage: node tools/bench/redis-bench.js [--quick] [--tests=set,get] [--pipelines=1,16]
-//          [--requests=N] [--clients=50] [--keys=N] [--out=DIR]
+//          [--requests=N] [--clients=50] [--keys=N] [--out=DIR] [--repeat=N]
 //   --quick     20000 requests per run and 50000 keys for the memory figure (a smoke run)
 //   --tests     redis-benchmark -t names and feature tests (xadd, evalsha_get, multi_exec, ...)
 //   --out       where redis.json and redis.md go (default: bench-results/ at the repository root)
