@@ -4,6 +4,29 @@ import { ProtocolError, RequestParser, RespWriter } from '@strata/resp';
 import type { InteractiveTx } from './interactive-tx';
 import type { KvServer } from './server';
 
+/**
+ * A PUBLISH delivers the same message to every subscriber: encode it once per protocol and reuse
+ * the bytes while the arguments are the same strings (a one-entry cache per protocol).
+ */
+const messageWriter = new RespWriter(2);
+const lastMessage: ({ kind: string; pattern: string | null; channel: string; payload: string; bytes: Buffer } | null)[] = [null, null, null, null];
+
+function encodedMessage(kind: string, pattern: string | null, channel: string, payload: string, proto: 2 | 3): Buffer {
+  const last = lastMessage[proto];
+  if (last !== null && last.kind === kind && last.pattern === pattern && last.channel === channel && last.payload === payload) return last.bytes;
+  const w = messageWriter;
+  w.proto = proto;
+  w.push(pattern === null ? 3 : 4);
+  w.bulk(kind);
+  if (pattern !== null) w.bulk(pattern);
+  w.bulk(channel);
+  w.bulk(payload);
+  // A copy: the writer's slab is reused by the next message.
+  const bytes = Buffer.from(w.take() as Buffer);
+  lastMessage[proto] = { kind, pattern, channel, payload, bytes };
+  return bytes;
+}
+
 /** MULTI state: queued commands, and whether a queuing error dooms the EXEC. */
 export interface MultiState {
   queue: { cmd: Command; argv: string[] }[];
@@ -145,12 +168,7 @@ export class Connection implements ClientState, ClientView {
   /** A pub/sub message or keyspace notification: written now, flushed after the current turn. */
   deliver(kind: 'message' | 'pmessage' | 'smessage', pattern: string | null, channel: string, payload: string): void {
     if (this.closed) return;
-    const w = this.writer;
-    w.push(pattern === null ? 3 : 4);
-    w.bulk(kind);
-    if (pattern !== null) w.bulk(pattern);
-    w.bulk(channel);
-    w.bulk(payload);
+    this.writer.raw(encodedMessage(kind, pattern, channel, payload, this.proto));
     this.server.scheduleFlush(this);
   }
 
