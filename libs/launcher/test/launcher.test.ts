@@ -131,13 +131,34 @@ test('a store-server (rocksdb) comes up healthy', async () => {
   expect(statusOf(dir, 'store')?.state).toBe('stopped');
 });
 
-// The kv-server refuses these stages until the TxService lands: the launcher must surface the
-// refusal. When it lands, these tests change to expect the stage to come up.
-const REFUSAL = 'kv-server: enable_data_store is not available in this build yet';
+// The data store stage runs; the WAL stage is refused until it lands: the launcher must surface
+// the refusal. When the WAL lands, these tests change to expect the stage to come up.
+const REFUSAL = 'kv-server: enable_wal is not available in this build yet';
 
-test.each(['rocksdb.yaml', 'wal.yaml'])('%s: the kv-server refusal is reported as "failed to start"', async (file) => {
-  const dir = stateDir(file);
-  const r = await cli('up', `deploy/local/${file}`, `--state_dir=${dir}`, '--no_build');
+test('rocksdb.yaml: the data store stage comes up and keeps a key across down and up', async () => {
+  const dir = stateDir('rocksdb');
+  await up(topo('rocksdb.yaml'), dir, { build: false });
+  expect(statusOf(dir, 'kv')?.state).toBe('running');
+  const addr = statusOf(dir, 'kv')?.addr as string;
+  const [host, port] = addr.split(':');
+  const client = new Redis({ host, port: Number(port), maxRetriesPerRequest: 0, lazyConnect: true });
+  await client.connect();
+  expect(await client.set('launcher:key', 'kept')).toBe('OK');
+  client.disconnect();
+  // down sends SIGTERM: the kv-server checkpoints everything before it exits.
+  await down(dir, { graceS: 10 });
+  await up(topo('rocksdb.yaml'), dir, { build: false });
+  const again = new Redis({ host, port: Number(port), maxRetriesPerRequest: 0, lazyConnect: true });
+  await again.connect();
+  expect(await again.get('launcher:key')).toBe('kept');
+  again.disconnect();
+  await down(dir, { graceS: 5 });
+  expect(processesUnder(dir)).toEqual([]);
+});
+
+test('wal.yaml: the kv-server refusal is reported as "failed to start"', async () => {
+  const dir = stateDir('wal.yaml');
+  const r = await cli('up', 'deploy/local/wal.yaml', `--state_dir=${dir}`, '--no_build');
   expect(r.code).toBe(1);
   expect(r.err).toContain(`cluster up: kv: failed to start: exited(2): ${REFUSAL}`);
   expect(statusOf(dir, 'kv')?.state).toBe('exited(2)');
