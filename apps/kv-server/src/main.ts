@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
+  server.requestShutdown = stop;
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   if (tx !== undefined) {

@@ -26,6 +26,7 @@ import { Slowlog } from './slowlog';
 import { transactionCommands, Watches } from './tx';
 import { Scripting } from './scripting';
 import { interactiveTxCommands } from './interactive-tx';
+import { shutdownCommand } from './shutdown';
 import { parseNotifyFlags } from './notify';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -53,6 +54,8 @@ export class KvServer {
   private readonly redisNames: Map<string, Setting>;
   boundPort = 0;
   scripting?: Scripting;
+  /** Set by main: stops the process as SIGTERM does (SHUTDOWN). */
+  requestShutdown?: (reason: string) => void;
   /** --enable_data_store: checkpoints and loading (data-store.ts); absent in the memory-only stage. */
   dataStore?: TxService;
 
@@ -71,6 +74,7 @@ export class KvServer {
       ...pubsubCommands,
       ...transactionCommands(this),
       ...interactiveTxCommands(this),
+      shutdownCommand(this),
     ]);
     this.dispatcher = new Dispatcher(this, table);
     this.slowlog = new Slowlog({
