@@ -70,7 +70,12 @@ interface PeerLink {
   queue: RaftMessageMsg[];
   congested: boolean;
   dropped: number;
+  /** When a broken stream was last logged (at most one line per peer every few seconds). */
+  lastLoggedAt: number;
+  unloggedBreaks: number;
 }
+
+const LOG_BREAKS_EVERY_MS = 5000;
 
 export class GrpcPeerTransport implements PeerTransport {
   private readonly links = new Map<string, PeerLink>();
@@ -87,7 +92,7 @@ export class GrpcPeerTransport implements PeerTransport {
     let link = this.links.get(address);
     if (!link) {
       const { LogPeerClient } = loadProtos();
-      link = { client: new LogPeerClient(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS), stream: undefined, queue: [], congested: false, dropped: 0 };
+      link = { client: new LogPeerClient(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS), stream: undefined, queue: [], congested: false, dropped: 0, lastLoggedAt: 0, unloggedBreaks: 0 };
       this.links.set(address, link);
     }
     for (const m of messages) link.queue.push(toWire(groupId, m));
@@ -125,7 +130,15 @@ export class GrpcPeerTransport implements PeerTransport {
       if (link.stream !== stream) return;
       link.stream = undefined;
       link.congested = false;
-      this.log.debug('peer stream closed', { peer: address, why });
+      // A dead peer breaks every new stream at once; log the first break and then a count.
+      const now = Date.now();
+      if (now - link.lastLoggedAt < LOG_BREAKS_EVERY_MS) {
+        link.unloggedBreaks++;
+        return;
+      }
+      this.log.info('peer stream closed', { peer: address, why, since_last_logged: link.unloggedBreaks, dropped_appends: link.dropped });
+      link.lastLoggedAt = now;
+      link.unloggedBreaks = 0;
     };
     stream.on('error', (e: Error) => drop(e.message));
     stream.on('end', () => drop('end'));

@@ -105,6 +105,8 @@ export function killAll(): void {
 /** A 3-server cluster: conf flags shared, one storage dir per server. */
 export class Cluster {
   readonly servers: (LogServerProcess | undefined)[] = [];
+  /** Node ids this cluster killed, in order: a test can check it took down only what it meant to. */
+  readonly kills: number[] = [];
 
   constructor(
     readonly ports: number[],
@@ -133,7 +135,11 @@ export class Cluster {
 
   async kill(nodeId: number): Promise<void> {
     const p = this.servers[nodeId];
-    if (p) await kill9(p);
+    if (p) {
+      this.kills.push(nodeId);
+      if (process.env.LOG_SERVER_TEST_LOGS) appendFileSync(path.join(process.env.LOG_SERVER_TEST_LOGS, 'kills.log'), `${new Date().toISOString()} kill -9 n${nodeId} (${p.address})\n`);
+      await kill9(p);
+    }
     this.servers[nodeId] = undefined;
   }
 

@@ -252,7 +252,11 @@ export class Replica {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
-    if (rd.softState && rd.softState.state !== StateType.Leader) this.failPending('leadership changed');
+    if (rd.softState) {
+      // Leader and role changes are rare and are what an operator needs to follow a failover.
+      this.log('raft role changed', { state: rd.softState.state, leader: rd.softState.lead, term: this.raw.raft.term });
+      if (rd.softState.state !== StateType.Leader) this.failPending('leadership changed');
+    }
     // 1. persist: snapshot, entries and hard state in one group commit.
     if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
       const firstWal = await this.disk.persist(rd.snapshot, rd.entries, rd.hardState, rd.mustSync);
