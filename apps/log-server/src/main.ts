@@ -12,7 +12,7 @@ import { LogHost } from '@strata/log-service';
 import { createLogger, Logger } from '@strata/telemetry';
 import { addressOf, LogServerConfig, logServerSchema, toLogServerConfig } from './config';
 import { faultyFiles } from './fault-inject';
-import { HealthService } from './health';
+import { HealthService } from '@strata/rpc';
 import { createAdminService, createLogService } from './service';
 import { createPeerService, GrpcPeerTransport } from './transport';
 
@@ -23,7 +23,7 @@ async function run(config: LogServerConfig, log: Logger): Promise<void> {
   const selfAddress = addressOf(self);
   const protos = loadProtos();
   const server = new grpc.Server(CHANNEL_OPTIONS);
-  const health = new HealthService();
+  const health = new HealthService(['strata.log.v1.Log']);
   let host: LogHost | undefined;
   const ctx = { host: () => host, selfAddress, log };
   server.addService(protos.logService, createLogService(ctx));

@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { StorageAdapter } from '@strata/store';
 import { CHANNEL_OPTIONS, loadProtos } from '@strata/store-client';
-import { HealthService } from './health';
+import { HealthService } from '@strata/rpc';
 import type { Logger } from './log';
 import { createStoreService } from './service';
 
@@ -18,7 +18,7 @@ export interface RunningServer {
 export async function startServer(ip: string, port: number, log: Logger): Promise<RunningServer> {
   const protos = loadProtos();
   const server = new grpc.Server(CHANNEL_OPTIONS);
-  const health = new HealthService();
+  const health = new HealthService(['strata.store.v1.Store']);
   let adapter: StorageAdapter | null = null;
   server.addService(protos.storeService, createStoreService({ adapter: () => adapter, log }));
   server.addService(protos.healthService, health.implementation());

@@ -1,14 +1,24 @@
-/** grpc.health.v1.Health: SERVING once the adapter is open, NOT_SERVING before and while closing. */
+/**
+ * grpc.health.v1.Health for every StrataKV service: SERVING once the process is ready (replicas
+ * open, adapter open, ...), NOT_SERVING before and while closing.
+ */
 import * as grpc from '@grpc/grpc-js';
-import type { HealthCheckResponseMsg } from '@strata/store-client';
 
-type ServingStatus = HealthCheckResponseMsg['status'];
+export type ServingStatus = 'UNKNOWN' | 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
-/** Service names this server answers for: '' (the whole server) and the Store service. */
-const SERVICES = new Set(['', 'strata.store.v1.Store']);
+export interface HealthCheckResponseMsg {
+  status: ServingStatus;
+}
 
 export class HealthService {
   private status: ServingStatus = 'NOT_SERVING';
+  /** Service names answered for: '' (the whole server) and the services given. */
+  private readonly services: Set<string>;
+
+  constructor(serviceNames: string[]) {
+    this.services = new Set(['', ...serviceNames]);
+  }
+
   private readonly watchers = new Set<grpc.ServerWritableStream<{ service: string }, HealthCheckResponseMsg>>();
 
   set(status: ServingStatus): void {
@@ -22,11 +32,11 @@ export class HealthService {
 
   implementation(): grpc.UntypedServiceImplementation {
     const check: grpc.handleUnaryCall<{ service: string }, HealthCheckResponseMsg> = (call, callback) => {
-      if (!SERVICES.has(call.request.service)) callback({ code: grpc.status.NOT_FOUND, details: `unknown service '${call.request.service}'` });
+      if (!this.services.has(call.request.service)) callback({ code: grpc.status.NOT_FOUND, details: `unknown service '${call.request.service}'` });
       else callback(null, { status: this.status });
     };
     const watch: grpc.handleServerStreamingCall<{ service: string }, HealthCheckResponseMsg> = (call) => {
-      if (!SERVICES.has(call.request.service)) {
+      if (!this.services.has(call.request.service)) {
         call.write({ status: 'SERVICE_UNKNOWN' });
         return;
       }
