@@ -52,9 +52,9 @@ export class Dispatcher {
       return this.reject(conn, subscribedModeError(cmd.fullName), cmd);
     }
     const scripting = this.server.scripting;
-    if (scripting !== undefined && scripting.engine.running && !cmd.flagSet.has('allow_busy')) {
+    if (scripting !== undefined && scripting.running && !cmd.flagSet.has('allow_busy')) {
       // A script that yielded holds the dataset: others are told BUSY (Redis's rule).
-      return this.reject(conn, (scripting.engine.busyError() as { s: string }).s, cmd);
+      return this.reject(conn, (scripting.engine?.busyError() as { s: string }).s, cmd);
     }
     if (conn.multi !== null && !TX_CONTROL.has(top.def.name)) {
       if (cmd.flagSet.has('no_multi')) return this.reject(conn, 'ERR Command not allowed inside a transaction', cmd);

@@ -49,11 +49,11 @@ export class Scripting {
   readonly client = new ScriptClient();
   private readonly collector = new ValueCollector(2);
   readonly ctx: Ctx;
+  /** The Lua engine, loaded on the first scripting command: it costs ~23 MB that a server without scripts need not pay. */
+  engine?: ScriptEngine;
+  private loading?: Promise<ScriptEngine>;
 
-  private constructor(
-    private readonly server: KvServer,
-    readonly engine: ScriptEngine,
-  ) {
+  constructor(private readonly server: KvServer) {
     const scripting = this;
     this.ctx = {
       ks: server.keyspace,
@@ -69,15 +69,31 @@ export class Scripting {
     };
   }
 
-  static async create(server: KvServer): Promise<Scripting> {
-    let scripting: Scripting | undefined;
-    const engine = await ScriptEngine.create({
-      call: (argv, sctx) => (scripting as Scripting).call(argv, sctx),
-      log: (level, message) => server.log.info('script log', { level, message }),
-      busyThresholdMs: server.settings.busy_reply_threshold as number,
-    });
-    scripting = new Scripting(server, engine);
-    return scripting;
+  /** True while a script runs (or has yielded): others get BUSY, the expiry cycle waits. */
+  get running(): boolean {
+    return this.engine !== undefined && this.engine.running;
+  }
+
+  private load(): Promise<ScriptEngine> {
+    if (this.loading === undefined) {
+      const server = this.server;
+      this.loading = ScriptEngine.create({
+        call: (argv, sctx) => this.call(argv, sctx),
+        log: (level, message) => server.log.info('script log', { level, message }),
+        busyThresholdMs: server.settings.busy_reply_threshold as number,
+      }).then((engine) => {
+        this.engine = engine;
+        server.log.info('script engine loaded');
+        return engine;
+      });
+    }
+    return this.loading;
+  }
+
+  /** Runs fn with the engine now, or (first use) once it has loaded, the client waiting meanwhile. */
+  private withEngine(ctx: Ctx, fn: (engine: ScriptEngine) => RespValue | Promise<RespValue>): void {
+    if (this.engine !== undefined) return this.reply(ctx, fn(this.engine));
+    throw new AsyncReply(this.load().then(fn));
   }
 
   /** redis.call / redis.pcall: one command as the script's client, its reply as a value. */
@@ -129,15 +145,18 @@ export class Scripting {
     const evalGeneric = (kind: 'eval' | 'evalsha', readOnly: boolean) => (ctx: Ctx, argv: string[]) => {
       const split = splitKeys(argv[2], argv.slice(3), 'eval');
       if (!('keys' in split)) return writeValue(ctx.out, split);
-      this.begin(ctx);
-      const r = kind === 'eval' ? this.engine.eval(argv[1], split.keys, split.args, { readOnly }) : this.engine.evalsha(argv[1], split.keys, split.args, { readOnly });
-      this.reply(ctx, r);
+      this.withEngine(ctx, (engine) => {
+        this.begin(ctx);
+        return kind === 'eval' ? engine.eval(argv[1], split.keys, split.args, { readOnly }) : engine.evalsha(argv[1], split.keys, split.args, { readOnly });
+      });
     };
     const fcallGeneric = (readOnly: boolean) => (ctx: Ctx, argv: string[]) => {
       const split = splitKeys(argv[2], argv.slice(3), 'function');
       if (!('keys' in split)) return writeValue(ctx.out, split);
-      this.begin(ctx);
-      this.reply(ctx, this.engine.fcall(argv[1], split.keys, split.args, { readOnly }));
+      this.withEngine(ctx, (engine) => {
+        this.begin(ctx);
+        return engine.fcall(argv[1], split.keys, split.args, { readOnly });
+      });
     };
     const numkeysKeys: KeySpec = {
       first: 0, last: 0, step: 0,
@@ -154,7 +173,9 @@ export class Scripting {
       if (argv.length > 3) fail(Err.syntax);
       if (argv.length === 3 && !['ASYNC', 'SYNC'].includes(argv[2].toUpperCase())) fail(Err.syntax);
     };
-    const kill = (kind: ScriptKind) => (ctx: Ctx) => writeValue(ctx.out, this.engine.kill(kind));
+    // KILL needs no engine when none was ever loaded: nothing can be running.
+    const kill = (kind: ScriptKind) => (ctx: Ctx) => writeValue(ctx.out, this.engine ? this.engine.kill(kind) : { t: 'error', s: ScriptErr.notBusy });
+    const run = (fn: (engine: ScriptEngine, ctx: Ctx, argv: string[]) => RespValue) => (ctx: Ctx, argv: string[]) => this.withEngine(ctx, (engine) => fn(engine, ctx, argv));
     return [
       def('eval', -3, ['noscript', 'skip_monitor', 'may_replicate', 'no_mandatory_keys', 'stale'], evalGeneric('eval', false), 'Executes a server-side Lua script.', '2.6.0', numkeysKeys),
       def('evalsha', -3, ['noscript', 'skip_monitor', 'may_replicate', 'no_mandatory_keys', 'stale'], evalGeneric('evalsha', false), 'Executes a server-side Lua script by SHA1 digest.', '2.6.0', numkeysKeys),
@@ -165,15 +186,11 @@ export class Scripting {
       {
         ...def('script', -2, [], undefined, 'A container for Lua scripts management commands.', '2.6.0'),
         subcommands: [
-          def('load', 3, ['noscript', 'stale'], (c, a) => writeValue(c.out, this.engine.load(a[2])), 'Loads a server-side Lua script to the script cache.', '2.6.0'),
-          def('exists', -3, ['noscript'], (c, a) => {
-            const found = this.engine.exists(a.slice(2));
-            c.out.array(found.length);
-            for (const f of found) c.out.integer(f ? 1 : 0);
-          }, 'Determines whether server-side Lua scripts exist in the script cache.', '2.6.0'),
+          def('load', 3, ['noscript', 'stale'], run((e, _c, a) => e.load(a[2])), 'Loads a server-side Lua script to the script cache.', '2.6.0'),
+          def('exists', -3, ['noscript'], run((e, _c, a) => ({ t: 'array', items: e.exists(a.slice(2)).map((f): RespValue => ({ t: 'int', n: f ? 1 : 0 })) })), 'Determines whether server-side Lua scripts exist in the script cache.', '2.6.0'),
           def('flush', -2, ['noscript'], (c, a) => {
             flush(a);
-            this.engine.flush();
+            this.engine?.flush();
             c.out.ok();
           }, 'Removes all server-side Lua scripts from the script cache.', '2.6.0'),
           def('kill', 2, ['noscript', 'allow_busy'], kill('eval'), 'Terminates a server-side Lua script during execution.', '2.6.0'),
@@ -189,7 +206,7 @@ export class Scripting {
               if (a[2].toUpperCase() !== 'REPLACE') fail(`ERR Unknown option given: ${a[2]}`);
               replace = true;
             } else if (a.length > 4) fail(Err.syntax);
-            writeValue(c.out, this.engine.functions.load(a[a.length - 1], replace));
+            this.withEngine(c, (e) => e.functions.load(a[a.length - 1], replace));
           }, 'Creates a library.', '7.0.0'),
           def('list', -2, ['noscript'], (c, a) => {
             let withCode = false;
@@ -200,14 +217,14 @@ export class Scripting {
               else if (o === 'LIBRARYNAME' && pattern === undefined && i + 1 < a.length) pattern = a[++i];
               else fail(`ERR Unknown argument ${a[i]}`);
             }
-            writeValue(c.out, this.engine.functions.list({ withCode, pattern }));
+            this.withEngine(c, (e) => e.functions.list({ withCode, pattern }));
           }, 'Returns information about all libraries.', '7.0.0'),
-          def('delete', 3, ['write', 'noscript'], (c, a) => writeValue(c.out, this.engine.functions.delete(a[2])), 'Deletes a library and its functions.', '7.0.0'),
+          def('delete', 3, ['write', 'noscript'], run((e, _c, a) => e.functions.delete(a[2])), 'Deletes a library and its functions.', '7.0.0'),
           def('flush', -2, ['write', 'noscript'], (c, a) => {
             flush(a);
-            writeValue(c.out, this.engine.functions.flush());
+            this.withEngine(c, (e) => e.functions.flush());
           }, 'Deletes all libraries and functions.', '7.0.0'),
-          def('dump', 2, ['noscript'], (c) => c.out.bulk(this.engine.functions.dump()), 'Dumps all libraries into a serialized binary payload.', '7.0.0'),
+          def('dump', 2, ['noscript'], run((e) => ({ t: 'bulk', s: e.functions.dump() })), 'Dumps all libraries into a serialized binary payload.', '7.0.0'),
           def('restore', -3, ['write', 'denyoom', 'noscript'], (c, a) => {
             let policy: 'APPEND' | 'REPLACE' | 'FLUSH' = 'APPEND';
             if (a.length === 4) {
@@ -215,9 +232,9 @@ export class Scripting {
               if (p !== 'APPEND' && p !== 'REPLACE' && p !== 'FLUSH') fail('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
               policy = p;
             } else if (a.length > 4) fail(Err.syntax);
-            writeValue(c.out, this.engine.functions.restore(a[2], policy));
+            this.withEngine(c, (e) => e.functions.restore(a[2], policy));
           }, 'Restores all libraries from a payload.', '7.0.0'),
-          def('stats', 2, ['noscript', 'allow_busy'], (c) => writeValue(c.out, this.engine.functions.stats(this.engine.runningScript())), 'Returns information about a function during execution.', '7.0.0'),
+          def('stats', 2, ['noscript', 'allow_busy'], run((e) => e.functions.stats(e.runningScript())), 'Returns information about a function during execution.', '7.0.0'),
           def('kill', 2, ['noscript', 'allow_busy'], kill('function'), 'Terminates a function during execution.', '7.0.0'),
           def('help', 2, ['loading', 'stale'], (c) => replyHelp(c, FUNCTION_HELP), 'Returns helpful text about the different subcommands.', '7.0.0'),
         ],

@@ -83,7 +83,7 @@ export class KvServer {
     });
     this.redisNames = new Map(schema.filter((s) => s.redisName).map((s) => [s.redisName as string, s]));
     // No expiry while a script that yielded holds the dataset (it must see one point in time).
-    this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number, () => this.scripting?.engine.running === true);
+    this.expireCycle = new ExpireCycle(this.keyspace, () => this.settings.hz as number, () => this.scripting?.running === true);
     this.api = this.makeApi(table);
     this.applyEncodingLimits();
     this.keyspace.observer = {
@@ -130,9 +130,9 @@ export class KvServer {
     return (this.settings.requirepass as string) !== '';
   }
 
-  /** What must load before the first client: the Lua engine (WebAssembly). */
+  /** Registers the scripting commands (the Lua engine itself loads on first use). */
   async init(): Promise<void> {
-    this.scripting = await Scripting.create(this);
+    this.scripting = new Scripting(this);
     this.dispatcher.table.register(this.scripting.commands());
   }
 
@@ -232,7 +232,7 @@ export class KvServer {
         }
         for (const [s, v] of parsed) this.settings[s.name] = v;
         this.applyEncodingLimits();
-        this.scripting?.engine.setBusyThreshold(this.settings.busy_reply_threshold as number);
+        this.scripting?.engine?.setBusyThreshold(this.settings.busy_reply_threshold as number);
         return null;
       },
       configResetStat: () => {
