@@ -44,7 +44,7 @@ import {
 } from '../layout';
 import { SharedExclusiveGate } from '../locks';
 import type { CassandraAdapterConfig } from '../registry';
-import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, encodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, withRetry } from './common';
+import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from './common';
 import { schemaStatements, validateKeyspace } from './schema';
 
 export interface CassandraAdapterOptions extends Omit<CassandraAdapterConfig, 'kind'> {
@@ -78,7 +78,6 @@ const CL: Record<Consistency, number> = { one: types.consistencies.one, quorum: 
 const NEXT_GEN_META = `${SYSTEM_META_PREFIX}next_gen`;
 const SNAPSHOT_CHUNK_ITEMS = 256;
 const SNAPSHOT_CHUNK_BYTES = 8 << 20;
-const SCAN_PAGE_BYTES = 16 << 20;
 const TRANSIENT_CODES = new Set<number>([
   types.responseErrorCodes.unavailableException,
   types.responseErrorCodes.overloaded,
@@ -504,19 +503,9 @@ export class CassandraAdapter implements StorageAdapter {
       if (gen === null) return { items: [] };
       const from = pos ? Math.max(pos.slot, req.slotFrom) : req.slotFrom;
       if (from > req.slotTo) return { items: [] };
-      const items: StoredItem[] = [];
-      let bytes = 0;
-      for await (const { slot, buckets } of this.slotsOf(gen, from, req.slotTo)) {
-        const after = pos && slot === pos.slot ? pos.key : null;
-        const got = await this.slotItems(req.table, gen, slot, buckets, after, limit - items.length);
-        for (const it of got) bytes += it.value.length + it.key.length;
-        items.push(...got);
-        if (items.length >= limit || bytes >= SCAN_PAGE_BYTES) {
-          const last = items[items.length - 1];
-          return { items, cursor: encodeCursor({ slot: last.slot, key: last.key }) };
-        }
-      }
-      return { items };
+      return await scanPage(pos, limit, this.slotsOf(gen, from, req.slotTo), (slot, buckets, after, max) =>
+        this.slotItems(req.table, gen, slot, buckets, after, max),
+      );
     } catch (err) {
       throw toStoreError(err, 'scan');
     }

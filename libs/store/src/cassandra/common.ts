@@ -3,6 +3,7 @@
  * DynamoDB adapter can use them without loading cassandra-driver.
  * (Candidates to move next to layout.ts once the libs/store owner wants them there.)
  */
+import type { ScanPage, StoredItem } from '../adapter';
 import { StoreError } from '../errors';
 import { concatBytes } from '../bytes';
 
@@ -109,6 +110,35 @@ export function encodeCursor(pos: ScanPosition): Buffer {
 export function decodeCursor(cursor: Buffer): ScanPosition {
   if (cursor.length < 3 || cursor[0] !== 1) throw new StoreError('INVALID_ARGUMENT', 'malformed scan cursor');
   return { slot: cursor.readUInt16BE(1), key: cursor.subarray(3) };
+}
+
+/** The largest scan page in bytes of keys and values; a page also ends at its `limit` of items. */
+export const SCAN_PAGE_BYTES = 16 << 20;
+
+/**
+ * One page of a scan over bucketed slot partitions (Cassandra and DynamoDB alike): slots in order
+ * from the cursor's, each slot's items in key order (slotItems merges its buckets), ending at
+ * `limit` items or SCAN_PAGE_BYTES with a cursor at the last item returned.
+ */
+export async function scanPage(
+  pos: ScanPosition | null,
+  limit: number,
+  slots: AsyncIterable<{ slot: number; buckets: number[] }> | Iterable<{ slot: number; buckets: number[] }>,
+  slotItems: (slot: number, buckets: number[], after: Buffer | null, max: number) => Promise<StoredItem[]>,
+): Promise<ScanPage> {
+  const items: StoredItem[] = [];
+  let bytes = 0;
+  for await (const { slot, buckets } of slots) {
+    const after = pos && slot === pos.slot ? pos.key : null;
+    const got = await slotItems(slot, buckets, after, limit - items.length);
+    for (const it of got) bytes += it.value.length + it.key.length;
+    items.push(...got);
+    if (items.length >= limit || bytes >= SCAN_PAGE_BYTES) {
+      const last = items[items.length - 1];
+      return { items, cursor: encodeCursor({ slot: last.slot, key: last.key }) };
+    }
+  }
+  return { items };
 }
 
 export function errorMessage(err: unknown): string {

@@ -52,7 +52,7 @@ import { StoreError, validateKeyRef, validateSlotRange, validateTable, validateW
 import { SYSTEM_META_PREFIX, decodeGeneration, droppedGenerationMetaName, encodeGeneration, generationMetaName, validateMetaName } from '../layout';
 import { SharedExclusiveGate } from '../locks';
 import type { DynamodbAdapterConfig } from '../registry';
-import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, encodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, withRetry } from '../cassandra/common';
+import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from '../cassandra/common';
 import {
   META_PK,
   chunkPk,
@@ -95,7 +95,6 @@ interface Head {
 
 const SNAPSHOT_CHUNK_ITEMS = 256;
 const SNAPSHOT_CHUNK_BYTES = 8 << 20;
-const SCAN_PAGE_BYTES = 16 << 20;
 const TRANSACTION_BYTES = 3_500_000;
 const NEXT_GEN_META = `${SYSTEM_META_PREFIX}next_gen`;
 
@@ -651,19 +650,9 @@ export class DynamodbAdapter implements StorageAdapter {
       if (gen === null) return { items: [] };
       const from = pos ? Math.max(pos.slot, req.slotFrom) : req.slotFrom;
       if (from > req.slotTo) return { items: [] };
-      const items: StoredItem[] = [];
-      let bytes = 0;
-      for (const { slot, buckets } of DynamodbAdapter.bySlot(await this.partitionsOf(gen, from, req.slotTo))) {
-        const after = pos && slot === pos.slot ? pos.key : null;
-        const got = await this.slotItems(req.table, gen, slot, buckets, after, limit - items.length);
-        for (const it of got) bytes += it.value.length + it.key.length;
-        items.push(...got);
-        if (items.length >= limit || bytes >= SCAN_PAGE_BYTES) {
-          const last = items[items.length - 1];
-          return { items, cursor: encodeCursor({ slot: last.slot, key: last.key }) };
-        }
-      }
-      return { items };
+      return await scanPage(pos, limit, DynamodbAdapter.bySlot(await this.partitionsOf(gen, from, req.slotTo)), (slot, buckets, after, max) =>
+        this.slotItems(req.table, gen, slot, buckets, after, max),
+      );
     } catch (err) {
       throw toStoreError(err, 'scan');
     }
