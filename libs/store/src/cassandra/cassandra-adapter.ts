@@ -44,7 +44,7 @@ import {
 } from '../layout';
 import { SharedExclusiveGate } from '../locks';
 import type { CassandraAdapterConfig } from '../registry';
-import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from './common';
+import { RetryPolicy, bucketOf, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from './common';
 import { schemaStatements, validateKeyspace } from './schema';
 
 export interface CassandraAdapterOptions extends Omit<CassandraAdapterConfig, 'kind'> {
@@ -496,15 +496,12 @@ export class CassandraAdapter implements StorageAdapter {
     validateTable(req.table);
     validateSlotRange(req.slotFrom, req.slotTo);
     this.live();
-    const limit = Math.max(1, Math.floor(req.limit));
-    const pos: ScanPosition | null = req.cursor && req.cursor.length ? decodeCursor(req.cursor) : null;
     try {
-      const gen = await this.generationOf(req.table);
-      if (gen === null) return { items: [] };
-      const from = pos ? Math.max(pos.slot, req.slotFrom) : req.slotFrom;
-      if (from > req.slotTo) return { items: [] };
-      return await scanPage(pos, limit, this.slotsOf(gen, from, req.slotTo), (slot, buckets, after, max) =>
-        this.slotItems(req.table, gen, slot, buckets, after, max),
+      return await scanPage(
+        req,
+        (table) => this.generationOf(table),
+        (gen, from, to) => this.slotsOf(gen, from, to),
+        (gen, slot, buckets, after, max) => this.slotItems(req.table, gen, slot, buckets, after, max),
       );
     } catch (err) {
       throw toStoreError(err, 'scan');

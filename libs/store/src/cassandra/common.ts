@@ -3,7 +3,7 @@
  * DynamoDB adapter can use them without loading cassandra-driver.
  * (Candidates to move next to layout.ts once the libs/store owner wants them there.)
  */
-import type { ScanPage, StoredItem } from '../adapter';
+import type { ScanPage, ScanRequest, StoredItem } from '../adapter';
 import { StoreError } from '../errors';
 import { concatBytes } from '../bytes';
 
@@ -115,22 +115,31 @@ export function decodeCursor(cursor: Buffer): ScanPosition {
 /** The largest scan page in bytes of keys and values; a page also ends at its `limit` of items. */
 export const SCAN_PAGE_BYTES = 16 << 20;
 
+type SlotBuckets = { slot: number; buckets: number[] };
+
 /**
- * One page of a scan over bucketed slot partitions (Cassandra and DynamoDB alike): slots in order
- * from the cursor's, each slot's items in key order (slotItems merges its buckets), ending at
- * `limit` items or SCAN_PAGE_BYTES with a cursor at the last item returned.
+ * One page of a scan over bucketed slot partitions (Cassandra and DynamoDB alike): the table's
+ * current generation, slots in order from the cursor's, each slot's items in key order (slotItems
+ * merges its buckets), ending at `limit` items or SCAN_PAGE_BYTES with a cursor at the last item
+ * returned. The caller validates the request and maps errors.
  */
 export async function scanPage(
-  pos: ScanPosition | null,
-  limit: number,
-  slots: AsyncIterable<{ slot: number; buckets: number[] }> | Iterable<{ slot: number; buckets: number[] }>,
-  slotItems: (slot: number, buckets: number[], after: Buffer | null, max: number) => Promise<StoredItem[]>,
+  req: ScanRequest,
+  generationOf: (table: string) => Promise<number | null>,
+  slotsOf: (gen: number, from: number, to: number) => AsyncIterable<SlotBuckets> | Promise<Iterable<SlotBuckets>>,
+  slotItems: (gen: number, slot: number, buckets: number[], after: Buffer | null, max: number) => Promise<StoredItem[]>,
 ): Promise<ScanPage> {
+  const limit = Math.max(1, Math.floor(req.limit));
+  const pos: ScanPosition | null = req.cursor && req.cursor.length ? decodeCursor(req.cursor) : null;
+  const gen = await generationOf(req.table);
+  if (gen === null) return { items: [] };
+  const from = pos ? Math.max(pos.slot, req.slotFrom) : req.slotFrom;
+  if (from > req.slotTo) return { items: [] };
   const items: StoredItem[] = [];
   let bytes = 0;
-  for await (const { slot, buckets } of slots) {
+  for await (const { slot, buckets } of await slotsOf(gen, from, req.slotTo)) {
     const after = pos && slot === pos.slot ? pos.key : null;
-    const got = await slotItems(slot, buckets, after, limit - items.length);
+    const got = await slotItems(gen, slot, buckets, after, limit - items.length);
     for (const it of got) bytes += it.value.length + it.key.length;
     items.push(...got);
     if (items.length >= limit || bytes >= SCAN_PAGE_BYTES) {

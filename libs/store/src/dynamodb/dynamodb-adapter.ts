@@ -52,7 +52,7 @@ import { StoreError, validateKeyRef, validateSlotRange, validateTable, validateW
 import { SYSTEM_META_PREFIX, decodeGeneration, droppedGenerationMetaName, encodeGeneration, generationMetaName, validateMetaName } from '../layout';
 import { SharedExclusiveGate } from '../locks';
 import type { DynamodbAdapterConfig } from '../registry';
-import { RetryPolicy, ScanPosition, bucketOf, decodeCursor, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from '../cassandra/common';
+import { RetryPolicy, bucketOf, errorMessage, mapLimit, mapSettled, partialWriteError, scanPage, withRetry } from '../cassandra/common';
 import {
   META_PK,
   chunkPk,
@@ -643,15 +643,12 @@ export class DynamodbAdapter implements StorageAdapter {
     validateTable(req.table);
     validateSlotRange(req.slotFrom, req.slotTo);
     this.live();
-    const limit = Math.max(1, Math.floor(req.limit));
-    const pos: ScanPosition | null = req.cursor && req.cursor.length ? decodeCursor(req.cursor) : null;
     try {
-      const gen = await this.generationOf(req.table);
-      if (gen === null) return { items: [] };
-      const from = pos ? Math.max(pos.slot, req.slotFrom) : req.slotFrom;
-      if (from > req.slotTo) return { items: [] };
-      return await scanPage(pos, limit, DynamodbAdapter.bySlot(await this.partitionsOf(gen, from, req.slotTo)), (slot, buckets, after, max) =>
-        this.slotItems(req.table, gen, slot, buckets, after, max),
+      return await scanPage(
+        req,
+        (table) => this.generationOf(table),
+        async (gen, from, to) => DynamodbAdapter.bySlot(await this.partitionsOf(gen, from, to)),
+        (gen, slot, buckets, after, max) => this.slotItems(req.table, gen, slot, buckets, after, max),
       );
     } catch (err) {
       throw toStoreError(err, 'scan');
