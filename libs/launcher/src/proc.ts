@@ -41,6 +41,16 @@ function readInt(file: string): number | undefined {
 export const readPid = (files: ProcFiles): number | undefined => readInt(files.pid);
 export const readExit = (files: ProcFiles): number | undefined => readInt(files.exit);
 
+/** The wrapper sh's own pid, beside the server's: it lives a moment after writing the exit file. */
+const wrapperPidFile = (files: ProcFiles): string => `${files.pid}.sh`;
+
+/** Resolves once the wrapper has written the exit code and is itself gone. */
+async function wrapperDone(files: ProcFiles): Promise<void> {
+  await waitFor(() => fs.existsSync(files.exit), 2000);
+  // The wrapper's command line names the pid file, which no recycled pid's would.
+  await waitFor(() => !pidAlive(readInt(wrapperPidFile(files)), files.pid), 2000);
+}
+
 /** Is `pid` alive and (where /proc exists) running a command line containing `marker`? */
 export function pidAlive(pid: number | undefined, marker: string): boolean {
   if (!pid || pid <= 0) return false;
@@ -67,7 +77,7 @@ export function procState(files: ProcFiles, marker: string): ProcState {
 
 /** Forgets the previous run's pid, exit code and markers before a start. */
 export function clearRunFiles(files: ProcFiles): void {
-  for (const f of [files.pid, files.exit, files.ready, files.stopped]) fs.rmSync(f, { force: true });
+  for (const f of [files.pid, wrapperPidFile(files), files.exit, files.ready, files.stopped]) fs.rmSync(f, { force: true });
 }
 
 // $1 pid file, $2 exit file, then the command. `wait` gives 128+signal for a killed child.
@@ -82,6 +92,7 @@ export async function spawnDetached(files: ProcFiles, argv: string[], logFile: s
   const fd = fs.openSync(logFile, 'a');
   try {
     const child = spawn('sh', ['-c', WRAPPER, 'sh', files.pid, files.exit, ...argv], { cwd: files.dir, env, detached: true, stdio: ['ignore', fd, fd] });
+    if (child.pid !== undefined) fs.writeFileSync(wrapperPidFile(files), `${child.pid}\n`);
     child.unref();
   } finally {
     fs.closeSync(fd);
@@ -117,7 +128,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /**
  * SIGTERM, then SIGKILL once `graceMs` has passed; resolves when the process is gone (and, for a
- * wrapped process, once its exit code is written). Returns how it ended.
+ * wrapped process, once its exit code is written and the wrapper has exited). Returns how it ended.
  */
 export async function stopProc(files: ProcFiles, marker: string, graceMs: number, wrapped: boolean): Promise<'not running' | 'terminated' | 'killed'> {
   const pid = readPid(files);
@@ -131,7 +142,7 @@ export async function stopProc(files: ProcFiles, marker: string, graceMs: number
     signal(pid, 'SIGKILL');
     await waitFor(() => !pidAlive(pid, marker), 10_000);
   }
-  if (wrapped) await waitFor(() => fs.existsSync(files.exit), 2000);
+  if (wrapped) await wrapperDone(files);
   return how;
 }
 
@@ -142,7 +153,7 @@ export async function killProc(files: ProcFiles, marker: string, wrapped: boolea
   signal(pid, 'SIGKILL');
   await waitFor(() => !pidAlive(pid, marker), 10_000);
   // A backend's JVM has no wrapper to record how it ended; we know: 128 + SIGKILL, as sh reports it.
-  if (wrapped) await waitFor(() => fs.existsSync(files.exit), 2000);
+  if (wrapped) await wrapperDone(files);
   else fs.writeFileSync(files.exit, '137\n');
   return true;
 }
